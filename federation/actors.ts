@@ -1,0 +1,95 @@
+import type { Federation, RequestContext } from "@fedify/fedify";
+import { toInstant } from "./time.ts";
+import { Application, Endpoints, Group, Person, PropertyValue } from "@fedify/vocab";
+import { LanguageString } from "@fedify/vocab-runtime";
+
+import { organizationProfile } from "../src/domain/organization.ts";
+import { LANGUAGES } from "../src/domain/vocabulary.ts";
+import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
+
+type Context = RequestContext<FederationServices>;
+
+async function actorKeys(ctx: Context, identifier: string) {
+  const pairs = await ctx.getActorKeyPairs(identifier);
+  return {
+    publicKey: pairs[0]?.cryptographicKey ?? null,
+    assertionMethods: pairs.map((pair) => pair.multikey),
+  };
+}
+
+function commonEndpoints(ctx: Context, identifier: string) {
+  return {
+    id: ctx.getActorUri(identifier),
+    preferredUsername: identifier,
+    inbox: ctx.getInboxUri(identifier),
+    outbox: ctx.getOutboxUri(identifier),
+    followers: ctx.getFollowersUri(identifier),
+    following: ctx.getFollowingUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+  };
+}
+
+async function buildGroup(ctx: Context, identifier: string) {
+  const { store } = ctx.data;
+  const profile = await organizationProfile(store, ctx.data.config);
+  const primary = profile.primaryLanguage;
+  const names = [profile.name[primary] ?? ctx.data.config.organizationName];
+  const summaries: (string | LanguageString)[] = profile.summary[primary] ? [profile.summary[primary]] : [];
+  for (const language of LANGUAGES) {
+    if (profile.name[language]) names.push(new LanguageString(profile.name[language], language) as unknown as string);
+    if (profile.summary[language]) summaries.push(new LanguageString(profile.summary[language], language));
+  }
+  return new Group({
+    ...commonEndpoints(ctx, identifier),
+    ...(await actorKeys(ctx, identifier)),
+    names,
+    summaries,
+    url: new URL("/", ctx.canonicalOrigin),
+    manuallyApprovesFollowers: profile.requireFollowApproval,
+    discoverable: true,
+    attachments: profile.website ? [new PropertyValue({ name: "Website", value: profile.website })] : [],
+  });
+}
+
+/** Registers the organization Group, member Persons and the instance Application actor. */
+export function registerActors(federation: Federation<FederationServices>): void {
+  federation
+    .setActorDispatcher("/actors/{identifier}", async (ctx, identifier) => {
+      const { config, store } = ctx.data;
+      if (identifier === config.organizationHandle) return buildGroup(ctx, identifier);
+      if (identifier === INSTANCE_ACTOR) {
+        return new Application({
+          id: ctx.getActorUri(identifier),
+          preferredUsername: identifier,
+          name: new URL(config.origin).host,
+          inbox: ctx.getInboxUri(identifier),
+          outbox: ctx.getOutboxUri(identifier),
+          endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+          manuallyApprovesFollowers: true,
+          ...(await actorKeys(ctx, identifier)),
+        });
+      }
+      const account = await store.accounts.byUsername(identifier);
+      if (!account || account.username !== identifier) return null;
+      return new Person({
+        ...commonEndpoints(ctx, identifier),
+        ...(await actorKeys(ctx, identifier)),
+        name: account.displayName,
+        summary: account.bio || null,
+        url: new URL(`/members/${account.username}`, ctx.canonicalOrigin),
+        published: toInstant(account.created),
+      });
+    })
+    .setKeyPairsDispatcher(async (ctx, identifier) => {
+      const { config, store, keyPairs } = ctx.data;
+      const known = identifier === config.organizationHandle || identifier === INSTANCE_ACTOR || (await store.accounts.byUsername(identifier))?.username === identifier;
+      return known ? keyPairs.get(identifier) : [];
+    })
+    .mapHandle(async (ctx, username) => {
+      const { config, store } = ctx.data;
+      if (username === config.organizationHandle || username === INSTANCE_ACTOR) return username;
+      const account = await store.accounts.byUsername(username);
+      return account?.username ?? null;
+    })
+    .mapActorAlias("/actor", INSTANCE_ACTOR);
+}

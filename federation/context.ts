@@ -1,0 +1,71 @@
+import { getDocumentLoader, type DocumentLoader } from "@fedify/vocab-runtime";
+
+/** Path at which every instance serves Minga's JSON-LD context. */
+export const MINGA_CONTEXT_PATH = "/ns/minga-v1.jsonld";
+
+/** Namespace of Minga's own terms; fixed for every instance so partners read the same vocabulary. */
+export const MINGA_NAMESPACE = "https://minga.social/ns#";
+
+export const ACTIVITYSTREAMS_CONTEXT = "https://www.w3.org/ns/activitystreams";
+export const PUBLIC_COLLECTION = "https://www.w3.org/ns/activitystreams#Public";
+
+/**
+ * Minga's JSON-LD context: practice fields as Minga terms, mapped to
+ * schema.org where schema.org has the same meaning. Multilingual fields are
+ * language maps, like ActivityStreams' nameMap.
+ */
+export const MINGA_CONTEXT = {
+  "@context": {
+    "@version": 1.1,
+    minga: MINGA_NAMESPACE,
+    schema: "http://schema.org/",
+    xsd: "http://www.w3.org/2001/XMLSchema#",
+    Hashtag: "https://www.w3.org/ns/activitystreams#Hashtag",
+    contentKind: "minga:contentKind",
+    primaryLanguage: "schema:inLanguage",
+    themes: { "@id": "minga:theme", "@container": "@set" },
+    gcmObjectives: { "@id": "minga:gcmObjective", "@type": "xsd:integer", "@container": "@set" },
+    sdgTargets: { "@id": "minga:sdgTarget", "@container": "@set" },
+    geographicScope: "minga:geographicScope",
+    countries: { "@id": "schema:countryOfOrigin", "@container": "@set" },
+    regions: { "@id": "minga:region", "@container": "@set" },
+    targetGroups: { "@id": "schema:audience", "@container": "@set" },
+    practiceType: "minga:practiceType",
+    implementer: "minga:implementer",
+    partners: { "@id": "minga:partner", "@container": "@set" },
+    periodStart: { "@id": "schema:startDate", "@type": "xsd:date" },
+    periodEnd: { "@id": "schema:endDate", "@type": "xsd:date" },
+    practiceStatus: "minga:practiceStatus",
+    evidenceLevel: "minga:evidenceLevel",
+    license: { "@id": "schema:license" },
+    results: { "@id": "minga:results", "@container": "@language" },
+    challenges: { "@id": "minga:challenges", "@container": "@language" },
+    lessonsLearned: { "@id": "minga:lessonsLearned", "@container": "@language" },
+    replicationConditions: { "@id": "minga:replicationConditions", "@container": "@language" },
+    focalPoint: { "@id": "minga:focalPoint" },
+    focalPointName: "schema:name",
+    focalPointEmail: "schema:email",
+  },
+} as const;
+
+/** The context URL an instance publishes. */
+export function mingaContextUrl(origin: string): string {
+  return new URL(MINGA_CONTEXT_PATH, origin).href;
+}
+
+/**
+ * A loader that answers our own context URL from memory and everything else
+ * from Fedify's preloaded contexts, refusing other URLs. It never touches
+ * the network, so our own documents can be parsed even when the server is
+ * not listening.
+ */
+export function createOfflineContextLoader(origin: string): DocumentLoader {
+  const preloaded = getDocumentLoader();
+  const ownUrl = mingaContextUrl(origin);
+  return async (url, options) => {
+    if (url === ownUrl) return { contextUrl: null, documentUrl: url, document: MINGA_CONTEXT };
+    const { preloadedContexts } = await import("@fedify/vocab-runtime");
+    if (!(url in preloadedContexts)) throw new Error(`Refusing to load ${url} while reading our own document offline`);
+    return preloaded(url, options);
+  };
+}

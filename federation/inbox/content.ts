@@ -1,0 +1,165 @@
+import type { InboxContext } from "@fedify/fedify";
+import { Article, Note, isActor, type Create, type Delete, type Update } from "@fedify/vocab";
+
+import { sanitizeRemoteHtml, htmlToText } from "../../src/domain/text.ts";
+import type { Reply } from "../../src/storage/types.ts";
+import { rememberActor } from "../actors-cache.ts";
+import type { DomainEventsWithContext } from "../outbound.ts";
+import { importPartnerArticle } from "../partners.ts";
+import type { FederationServices } from "../services.ts";
+import { record, sameOrigin } from "./journal.ts";
+
+type Ctx = InboxContext<FederationServices>;
+
+/** Finds which discussion a reply belongs to: one of our items, a reply we hold, or a partner copy. */
+async function resolveDiscussion(ctx: Ctx, inReplyTo: string): Promise<{ rootIri: string; local: boolean } | null> {
+  const { store } = ctx.data;
+  const practice = await store.practices.byIri(inReplyTo);
+  if (practice && !practice.deleted && practice.status === "published") return { rootIri: practice.iri, local: practice.local };
+  const parent = await store.replies.byIri(inReplyTo);
+  if (parent) {
+    const root = await store.practices.byIri(parent.rootIri);
+    if (root && !root.deleted) return { rootIri: root.iri, local: root.local };
+  }
+  return null;
+}
+
+/** Reads a Note's text: the first language of its contentMap that we can keep, sanitized. */
+function noteContent(note: Note): { html: string; language: string | null } {
+  const candidates = note.contents.map((value) =>
+    typeof value === "string" ? { text: value, language: null } : { text: value.toString(), language: value.locale.baseName },
+  );
+  const chosen = candidates.find((candidate) => candidate.language) ?? candidates[0];
+  if (!chosen) return { html: "", language: null };
+  return { html: sanitizeRemoteHtml(chosen.text), language: chosen.language?.split("-")[0]?.toLowerCase() ?? null };
+}
+
+/** A remote reply (Create(Note) with inReplyTo one of ours): checked, sanitized and added to the discussion. */
+async function onReplyCreated(ctx: Ctx, create: Create, note: Note, events: DomainEventsWithContext): Promise<void> {
+  const { store } = ctx.data;
+  const actorId = create.actorId!;
+  if (!note.id) return record(ctx, create, "rejected", "Note has no id");
+  if (!sameOrigin(note.id, actorId)) return record(ctx, create, "rejected", `Note ${note.id.href} is not on the actor's server`);
+  if (note.attributionId?.href !== actorId.href) return record(ctx, create, "rejected", "Note is attributed to someone other than the activity's actor");
+  const inReplyTo = note.replyTargetId?.href;
+  if (!inReplyTo) return record(ctx, create, "ignored", "Note is not a reply");
+  const discussion = await resolveDiscussion(ctx, inReplyTo);
+  if (!discussion) return record(ctx, create, "ignored", `inReplyTo ${inReplyTo} is not an item or reply on this instance`);
+  const existing = await store.replies.byIri(note.id.href);
+  if (existing) return record(ctx, create, "ignored", "Reply already stored");
+  const { html, language } = noteContent(note);
+  if (!htmlToText(html)) return record(ctx, create, "rejected", "Reply has no text left after sanitizing (poll votes and media-only posts are not shown)");
+
+  const author = await create.getActor(ctx).catch(() => null);
+  if (author && isActor(author)) await rememberActor(store, author);
+  const published = note.published?.toString() ?? create.published?.toString() ?? new Date().toISOString();
+  const url = note.url instanceof URL ? note.url.href : (note.url?.href?.href ?? null);
+  const reply: Reply = {
+    iri: note.id.href,
+    rootIri: discussion.rootIri,
+    inReplyTo,
+    authorIri: actorId.href,
+    authorAccountId: null,
+    contentHtml: html,
+    language,
+    url,
+    published,
+    updated: null,
+    deleted: null,
+    local: false,
+  };
+  await store.replies.save(reply);
+  await record(ctx, create, "accepted", `Reply added to ${discussion.rootIri}`);
+  if (discussion.local) await events.replyAdded(reply, ctx);
+}
+
+/** Create: a reply to one of our items, or a new practice from a partner we follow. */
+export async function onCreated(ctx: Ctx, create: Create, events: DomainEventsWithContext): Promise<void> {
+  if (!create.actorId) return record(ctx, create, "rejected", "Create has no actor");
+  let object;
+  try {
+    object = await create.getObject({ ...ctx, crossOrigin: "ignore" });
+  } catch (error) {
+    return record(ctx, create, "rejected", `Object could not be read: ${(error as Error).message}`);
+  }
+  if (!object) return record(ctx, create, "rejected", "Create has no object, or its object is on another server than the activity");
+  if (object instanceof Note) return onReplyCreated(ctx, create, object, events);
+  if (object instanceof Article && object.replyTargetId === null) return onPartnerArticle(ctx, create, object.id);
+  return record(ctx, create, "ignored", `${object.constructor.name} objects are not stored by this instance`);
+}
+
+/** Create or Update of an Article by a partner we follow: refresh the library copy from its origin. */
+async function onPartnerArticle(ctx: Ctx, activity: Create | Update, objectId: URL | null): Promise<void> {
+  const actorId = activity.actorId!;
+  const following = await ctx.data.store.following.get(actorId.href);
+  if (!following || following.status === "rejected") return record(ctx, activity, "ignored", "Article from an actor this instance does not follow");
+  if (!objectId) return record(ctx, activity, "rejected", "Article has no id");
+  const result = await importPartnerArticle(ctx, objectId.href, actorId.href);
+  if (!result.ok) return record(ctx, activity, "rejected", result.reason);
+  await record(ctx, activity, "accepted", result.created ? `Stored ${objectId.href} in the library` : `Library copy of ${objectId.href} is current`);
+}
+
+/** Update: an edited reply, a partner's edited practice, or a changed actor profile. */
+export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
+  const { store } = ctx.data;
+  if (!update.actorId) return record(ctx, update, "rejected", "Update has no actor");
+  let object;
+  try {
+    object = await update.getObject({ ...ctx, crossOrigin: "ignore" });
+  } catch (error) {
+    return record(ctx, update, "rejected", `Object could not be read: ${(error as Error).message}`);
+  }
+  if (!object?.id) return record(ctx, update, "rejected", "Update has no object, or its object is on another server than the activity");
+  if (!sameOrigin(object.id, update.actorId)) return record(ctx, update, "rejected", "Actor may only update objects of its own server");
+  if (isActor(object)) {
+    if (object.id.href !== update.actorId.href) return record(ctx, update, "rejected", "Actor may only update its own profile");
+    await rememberActor(store, object);
+    return record(ctx, update, "accepted", "Actor profile refreshed");
+  }
+  if (object instanceof Article) {
+    const practice = await store.practices.byIri(object.id.href);
+    if (practice?.local) return record(ctx, update, "rejected", "Remote actor tried to update a local practice");
+    return onPartnerArticle(ctx, update, object.id);
+  }
+  if (object instanceof Note) {
+    const reply = await store.replies.byIri(object.id.href);
+    if (!reply) return record(ctx, update, "ignored", "Update of a reply this instance does not hold");
+    if (reply.local || reply.authorIri !== update.actorId.href || object.attributionId?.href !== update.actorId.href) {
+      return record(ctx, update, "rejected", "Only a reply's author may update it");
+    }
+    const { html, language } = noteContent(object);
+    if (!htmlToText(html)) return record(ctx, update, "rejected", "Updated reply has no text left after sanitizing");
+    await store.replies.save({ ...reply, contentHtml: html, language: language ?? reply.language, updated: object.updated?.toString() ?? new Date().toISOString() });
+    return record(ctx, update, "accepted", "Reply updated");
+  }
+  return record(ctx, update, "ignored", `Updates of ${object.constructor.name} objects are not handled`);
+}
+
+/** Delete: a remote reply, a partner's practice, or a whole remote actor. */
+export async function onDeleted(ctx: Ctx, deletion: Delete): Promise<void> {
+  const { store } = ctx.data;
+  const actorId = deletion.actorId;
+  const objectId = deletion.objectId;
+  if (!actorId || !objectId) return record(ctx, deletion, "rejected", "Delete lacks actor or object");
+  if (!sameOrigin(objectId, actorId)) return record(ctx, deletion, "rejected", "Actor may only delete objects of its own server");
+
+  if (objectId.href === actorId.href) {
+    const followers = await store.followers.removeActorEverywhere(actorId.href);
+    await store.following.remove(actorId.href);
+    return record(ctx, deletion, "accepted", `Actor deleted; removed ${followers} follow relations`);
+  }
+  const practice = await store.practices.byIri(objectId.href);
+  if (practice) {
+    if (practice.local || practice.sourceActor !== actorId.href) return record(ctx, deletion, "rejected", "Only the practice's publisher may delete it");
+    await store.practices.remove(practice.iri);
+    return record(ctx, deletion, "accepted", `Removed library copy of ${practice.iri}`);
+  }
+  const reply = await store.replies.byIri(objectId.href);
+  if (reply) {
+    if (reply.local || reply.authorIri !== actorId.href) return record(ctx, deletion, "rejected", "Only a reply's author may delete it");
+    await store.replies.save({ ...reply, deleted: new Date().toISOString(), contentHtml: "" });
+    return record(ctx, deletion, "accepted", "Reply deleted");
+  }
+  return record(ctx, deletion, "ignored", `Nothing stored here has id ${objectId.href}`);
+}
+

@@ -1,0 +1,99 @@
+import type { DatabaseSync } from "node:sqlite";
+
+import { createFederation, type Context, type Federation, type InboxContext } from "@fedify/fedify";
+import { SqliteKvStore, SqliteMessageQueue } from "@fedify/sqlite";
+import { Accept, Activity, Announce, Create, Delete, Follow, Like, Reject, Undo, Update } from "@fedify/vocab";
+
+import { logger } from "../src/logging.ts";
+import { registerActors } from "./actors.ts";
+import { registerCollections } from "./collections.ts";
+import { onCreated, onDeleted, onUpdated } from "./inbox/content.ts";
+import { onFollowAccepted, onFollowed, onFollowRejected, onUnfollowed } from "./inbox/following.ts";
+import { record } from "./inbox/journal.ts";
+import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
+import { registerObjects } from "./objects.ts";
+import { Outbound } from "./outbound.ts";
+import type { FederationServices } from "./services.ts";
+
+const log = logger("federation", "setup");
+
+type Ctx = InboxContext<FederationServices>;
+
+export interface MingaFederation {
+  federation: Federation<FederationServices>;
+  outbound: Outbound;
+  services: FederationServices;
+  /** A Fedify context outside any request, for commands and admin actions. */
+  context(): Context<FederationServices>;
+  /** Runs the delivery queue until the signal aborts. */
+  startQueue(signal: AbortSignal): Promise<void>;
+}
+
+/** Undo is routed by what it undoes. */
+async function onUndone(ctx: Ctx, undo: Undo): Promise<void> {
+  const inner = await undo.getObject({ ...ctx, crossOrigin: "ignore" }).catch(() => null);
+  if (inner instanceof Follow) return onUnfollowed(ctx, undo, inner);
+  if (inner instanceof Like) return onReactionUndone(ctx, undo, "like");
+  if (inner instanceof Announce) return onReactionUndone(ctx, undo, "announce");
+  if (inner === null && undo.objectId) {
+    // A bare Like or Announce id: find what we counted under it.
+    const stored = await ctx.data.store.reactions.byActivity(undo.objectId.href);
+    if (stored) return onReactionUndone(ctx, undo, stored.type);
+  }
+  return record(ctx, undo, "ignored", `Undo of ${inner?.constructor.name ?? "an unknown object"} is not handled`);
+}
+
+/**
+ * Builds the Fedify federation over the instance's SQLite database: its
+ * key-value store and the delivery queues live in the same file, so a
+ * restart loses no queued delivery. Inbox activities are handled while the
+ * request waits, so the sender learns at once whether it failed.
+ */
+export function createMingaFederation(database: DatabaseSync, services: FederationServices, version: string): MingaFederation {
+  const { config } = services;
+  const outboxQueue = new SqliteMessageQueue(database, { tableName: "fedify_outbox", pollInterval: { seconds: 2 } });
+  const fanoutQueue = new SqliteMessageQueue(database, { tableName: "fedify_fanout", pollInterval: { seconds: 2 } });
+  outboxQueue.initialize();
+  fanoutQueue.initialize();
+  // A process that died mid-delivery leaves its ordering locks behind; with one process per database they are all stale.
+  database.exec("DELETE FROM fedify_outbox_locks; DELETE FROM fedify_fanout_locks;");
+
+  const federation = createFederation<FederationServices>({
+    kv: new SqliteKvStore(database),
+    queue: { outbox: outboxQueue, fanout: fanoutQueue },
+    manuallyStartQueue: true,
+    origin: config.origin,
+    allowPrivateAddress: config.allowPrivateAddresses,
+    circuitBreaker: false,
+  });
+
+  registerActors(federation);
+  registerObjects(federation);
+  registerCollections(federation, version);
+  const outbound = new Outbound(federation, services);
+
+  const handlers: [new (...args: never[]) => Activity, (ctx: Ctx, activity: never) => Promise<void>][] = [
+    [Follow, onFollowed],
+    [Accept, onFollowAccepted],
+    [Reject, onFollowRejected],
+    [Undo, onUndone],
+    [Create, (ctx, create: Create) => onCreated(ctx, create, outbound)],
+    [Update, onUpdated],
+    [Delete, onDeleted],
+    [Like, onLiked],
+    [Announce, onAnnounced],
+  ];
+  const listeners = federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
+  for (const [type, handler] of handlers) listeners.on(type as typeof Activity, handler as (ctx: Ctx, activity: Activity) => Promise<void>);
+  // Fedify drops unhandled types silently; this fallback records why nothing happened.
+  listeners.on(Activity, (ctx, activity) => record(ctx, activity, "ignored", `${activity.constructor.name} activities are not supported`));
+  listeners.onError((ctx, error) => log.error("Inbox listener failed: {error}", { error }));
+
+  return {
+    federation,
+    outbound,
+    services,
+    context: () => federation.createContext(new URL(config.origin), services),
+    startQueue: (signal) => federation.startQueue(services, { signal }),
+  };
+}

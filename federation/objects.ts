@@ -1,0 +1,115 @@
+import type { Federation, RequestContext } from "@fedify/fedify";
+import { Article, Create, Note } from "@fedify/vocab";
+import { LanguageString } from "@fedify/vocab-runtime";
+import { toInstant } from "./time.ts";
+
+import type { Practice } from "../src/domain/practice.ts";
+import { absolute, PATHS } from "../src/domain/urls.ts";
+import type { Reply } from "../src/storage/types.ts";
+import { createOfflineContextLoader, PUBLIC_COLLECTION } from "./context.ts";
+import { practiceToArticle } from "./mapping.ts";
+import type { FederationServices } from "./services.ts";
+
+type Context = RequestContext<FederationServices> | import("@fedify/fedify").Context<FederationServices>;
+
+const OUTBOX_PAGE_SIZE = 20;
+
+/** Builds the Article for a local practice, keeping Minga's own fields when Fedify serializes it. */
+export async function buildArticle(ctx: Context, practice: Practice): Promise<Article> {
+  const { config, store } = ctx.data;
+  const [reactions, replies] = await Promise.all([store.reactions.count(practice.iri), store.replies.countForRoot(practice.iri)]);
+  const json = practiceToArticle(
+    practice,
+    {
+      origin: config.origin,
+      group: ctx.getActorUri(config.organizationHandle).href,
+      followers: ctx.getFollowersUri(config.organizationHandle).href,
+      replies: absolute(config.origin, PATHS.practiceReplies(practice.slug)),
+      themeUrl: (theme) => absolute(config.origin, PATHS.library(theme)),
+    },
+    { likes: reactions.like, shares: reactions.announce, replies },
+  );
+  // Parsing our own JSON gives an Article that serializes back to exactly this JSON when served by id.
+  const loader = createOfflineContextLoader(config.origin);
+  return Article.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
+}
+
+/** The Create that announces a practice; its id is stable so re-reading the outbox gives the same activity. */
+export function practiceCreateId(practice: Practice): URL {
+  return new URL(`${practice.iri}#create`);
+}
+
+/** Builds the Note for a local member's reply. */
+export function buildNote(ctx: Context, reply: Reply, authorUsername: string): Note {
+  const { config } = ctx.data;
+  return new Note({
+    id: new URL(reply.iri),
+    attribution: ctx.getActorUri(authorUsername),
+    contents: reply.language ? [reply.contentHtml, new LanguageString(reply.contentHtml, reply.language)] : [reply.contentHtml],
+    mediaType: "text/html",
+    replyTarget: new URL(reply.inReplyTo),
+    url: new URL(reply.url ?? reply.iri),
+    published: toInstant(reply.published),
+    updated: reply.updated ? toInstant(reply.updated) : null,
+    to: new URL(PUBLIC_COLLECTION),
+    ccs: [ctx.getFollowersUri(config.organizationHandle), ctx.getFollowersUri(authorUsername)],
+  });
+}
+
+/** Registers the Article and Note dispatchers, the outbox and each practice's replies collection. */
+export function registerObjects(federation: Federation<FederationServices>): void {
+  federation.setObjectDispatcher(Article, "/practices/{slug}", async (ctx, values) => {
+    const practice = await ctx.data.store.practices.bySlug(values.slug);
+    if (!practice || !practice.local || practice.status !== "published" || practice.deleted) return null;
+    return buildArticle(ctx, practice);
+  });
+
+  federation.setObjectDispatcher(Note, "/replies/{id}", async (ctx, values) => {
+    const { store, config } = ctx.data;
+    const reply = await store.replies.byIri(absolute(config.origin, PATHS.reply(values.id)));
+    if (!reply || !reply.local || reply.deleted || reply.authorAccountId === null) return null;
+    const author = await store.accounts.byId(reply.authorAccountId);
+    return author ? buildNote(ctx, reply, author.username) : null;
+  });
+
+  federation
+    .setOrderedCollectionDispatcher("replies", Note, "/practices/{slug}/replies", async (ctx, values) => {
+      const { store } = ctx.data;
+      const practice = await store.practices.bySlug(values.slug);
+      if (!practice || !practice.local || practice.status !== "published" || practice.deleted) return null;
+      const replies = (await store.replies.listForRoot(practice.iri)).filter((reply) => !reply.deleted);
+      return { items: replies.map((reply) => new URL(reply.iri)) as unknown as Note[] };
+    })
+    .setCounter(async (ctx, values) => {
+      const practice = await ctx.data.store.practices.bySlug(values.slug);
+      return practice ? ctx.data.store.replies.countForRoot(practice.iri) : null;
+    });
+
+  federation
+    .setOutboxDispatcher("/actors/{identifier}/outbox", async (ctx, identifier, cursor) => {
+      const { store, config } = ctx.data;
+      if (identifier !== config.organizationHandle) return { items: [] };
+      const offset = cursor === null ? 0 : Number.parseInt(cursor, 10) || 0;
+      const limit = cursor === null ? 10_000 : OUTBOX_PAGE_SIZE;
+      const { items, total } = await store.practices.listPublishedLocal(limit, offset);
+      const activities = await Promise.all(
+        items.map(async (practice) =>
+          new Create({
+            id: practiceCreateId(practice),
+            actor: ctx.getActorUri(identifier),
+            object: await buildArticle(ctx, practice),
+            published: toInstant(practice.published ?? practice.updated),
+            to: new URL(PUBLIC_COLLECTION),
+            cc: ctx.getFollowersUri(identifier),
+          }),
+        ),
+      );
+      const next = offset + limit < total ? String(offset + limit) : null;
+      return { items: activities, nextCursor: cursor === null ? null : next };
+    })
+    .setCounter(async (ctx, identifier) =>
+      identifier === ctx.data.config.organizationHandle ? (await ctx.data.store.practices.listPublishedLocal(1, 0)).total : 0,
+    )
+    .setFirstCursor(() => "0");
+}
+

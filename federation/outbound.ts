@@ -1,0 +1,182 @@
+import type { Context, Federation } from "@fedify/fedify";
+import { Announce, Create, Delete, Tombstone, Update, type Recipient } from "@fedify/vocab";
+import { nowInstant, toInstant } from "./time.ts";
+
+import type { DomainEvents } from "../src/domain/events.ts";
+import type { Practice } from "../src/domain/practice.ts";
+import { logger } from "../src/logging.ts";
+import type { Reply } from "../src/storage/types.ts";
+import { PUBLIC_COLLECTION } from "./context.ts";
+import { buildArticle, buildNote, practiceCreateId } from "./objects.ts";
+import type { FederationServices } from "./services.ts";
+
+const log = logger("federation", "outbound");
+
+type Ctx = Context<FederationServices>;
+
+/** DomainEvents whose reply hook can reuse the context of the inbox request that caused it. */
+export interface DomainEventsWithContext extends DomainEvents {
+  replyAdded(reply: Reply, ctx?: Ctx): Promise<void>;
+}
+
+/**
+ * The one place where what happened locally becomes activities. Sending
+ * only enqueues, and a failure is logged, never thrown at the user.
+ */
+export class Outbound implements DomainEventsWithContext {
+  constructor(
+    private readonly federation: Federation<FederationServices>,
+    private readonly services: FederationServices,
+  ) {}
+
+  #context(): Ctx {
+    return this.federation.createContext(new URL(this.services.config.origin), this.services);
+  }
+
+  get #group(): string {
+    return this.services.config.organizationHandle;
+  }
+
+  async #send(what: string, action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      log.error("Could not queue {what}: {error}", { what, error });
+    }
+  }
+
+  async practicePublished(practice: Practice): Promise<void> {
+    await this.#send(`Create for ${practice.iri}`, async () => {
+      const ctx = this.#context();
+      const article = await buildArticle(ctx, practice);
+      await ctx.sendActivity(
+        { identifier: this.#group },
+        "followers",
+        new Create({
+          id: practiceCreateId(practice),
+          actor: ctx.getActorUri(this.#group),
+          object: article,
+          published: toInstant(practice.published ?? practice.updated),
+          to: new URL(PUBLIC_COLLECTION),
+          cc: ctx.getFollowersUri(this.#group),
+        }),
+        { preferSharedInbox: true, orderingKey: practice.iri },
+      );
+      log.info("Queued Create for {iri}", { iri: practice.iri });
+    });
+  }
+
+  async practiceUpdated(practice: Practice): Promise<void> {
+    await this.#send(`Update for ${practice.iri}`, async () => {
+      const ctx = this.#context();
+      const article = await buildArticle(ctx, practice);
+      await ctx.sendActivity(
+        { identifier: this.#group },
+        "followers",
+        new Update({
+          id: new URL(`${practice.iri}#update-${Date.parse(practice.updated)}`),
+          actor: ctx.getActorUri(this.#group),
+          object: article,
+          updated: toInstant(practice.updated),
+          to: new URL(PUBLIC_COLLECTION),
+          cc: ctx.getFollowersUri(this.#group),
+        }),
+        { preferSharedInbox: true, orderingKey: practice.iri },
+      );
+      log.info("Queued Update for {iri}", { iri: practice.iri });
+    });
+  }
+
+  async practiceDeleted(practice: Practice): Promise<void> {
+    await this.#send(`Delete for ${practice.iri}`, async () => {
+      const ctx = this.#context();
+      await ctx.sendActivity(
+        { identifier: this.#group },
+        "followers",
+        new Delete({
+          id: new URL(`${practice.iri}#delete`),
+          actor: ctx.getActorUri(this.#group),
+          object: new Tombstone({ id: new URL(practice.iri), deleted: toInstant(practice.deleted ?? practice.updated) }),
+          to: new URL(PUBLIC_COLLECTION),
+          cc: ctx.getFollowersUri(this.#group),
+        }),
+        { preferSharedInbox: true, orderingKey: practice.iri },
+      );
+      log.info("Queued Delete for {iri}", { iri: practice.iri });
+    });
+  }
+
+  /**
+   * A local reply goes as Create(Note) to the remote author it answers and
+   * to the remote owner of the item; a reply on one of our own items is
+   * also announced by the organization so its followers see the thread.
+   */
+  async replyAdded(reply: Reply, given?: Ctx): Promise<void> {
+    const ctx = given ?? this.#context();
+    const { store } = this.services;
+    const root = await store.practices.byIri(reply.rootIri);
+    if (reply.local && reply.authorAccountId !== null) {
+      await this.#send(`Create for reply ${reply.iri}`, async () => {
+        const author = await store.accounts.byId(reply.authorAccountId!);
+        if (!author) return;
+        const recipients = await this.#remoteRecipients([reply.inReplyTo, reply.rootIri]);
+        if (recipients.length === 0) return;
+        await ctx.sendActivity(
+          { identifier: author.username },
+          recipients,
+          new Create({
+            id: new URL(`${reply.iri}#create`),
+            actor: ctx.getActorUri(author.username),
+            object: buildNote(ctx, reply, author.username),
+            published: toInstant(reply.published),
+            to: new URL(PUBLIC_COLLECTION),
+            ccs: recipients.map((recipient) => recipient.id!),
+          }),
+          { preferSharedInbox: true },
+        );
+        log.info("Queued reply {iri} to {count} remote actors", { iri: reply.iri, count: recipients.length });
+      });
+    }
+    if (root?.local) {
+      await this.#send(`Announce of reply ${reply.iri}`, async () => {
+        await ctx.sendActivity(
+          { identifier: this.#group },
+          "followers",
+          new Announce({
+            id: new URL(`${ctx.getActorUri(this.#group).href}#announces/${encodeURIComponent(reply.iri)}`),
+            actor: ctx.getActorUri(this.#group),
+            object: new URL(reply.iri),
+            published: nowInstant(),
+            to: new URL(PUBLIC_COLLECTION),
+            cc: ctx.getFollowersUri(this.#group),
+          }),
+          { preferSharedInbox: true },
+        );
+      });
+    }
+  }
+
+  /** The remote authors of the given items or replies, as recipients with their inboxes. */
+  async #remoteRecipients(iris: string[]): Promise<Recipient[]> {
+    const { store, config } = this.services;
+    const authors = new Set<string>();
+    for (const iri of iris) {
+      const practice = await store.practices.byIri(iri);
+      if (practice && !practice.local) authors.add(practice.attributedTo);
+      const reply = await store.replies.byIri(iri);
+      if (reply && !reply.local) authors.add(reply.authorIri);
+    }
+    const known = await store.remoteActors.byIris([...authors]);
+    const recipients: Recipient[] = [];
+    for (const iri of authors) {
+      if (iri.startsWith(config.origin)) continue;
+      const actor = known.get(iri);
+      if (!actor?.inbox) {
+        log.warn("No inbox known for {actor}; reply not delivered to it", { actor: iri });
+        continue;
+      }
+      recipients.push({ id: new URL(iri), inboxId: new URL(actor.inbox), endpoints: actor.sharedInbox ? { sharedInbox: new URL(actor.sharedInbox) } : null });
+    }
+    return recipients;
+  }
+}

@@ -1,0 +1,181 @@
+import type { Context } from "@fedify/fedify";
+import { Article, Create, Follow, isActor, Undo, type Actor } from "@fedify/vocab";
+
+import type { Practice } from "../src/domain/practice.ts";
+import { slugify } from "../src/domain/practice.ts";
+import { logger } from "../src/logging.ts";
+import type { Following } from "../src/storage/types.ts";
+import { rememberActor } from "./actors-cache.ts";
+import { sameOrigin } from "./inbox/journal.ts";
+import { articleToPracticeFields, compactArticle } from "./mapping.ts";
+import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
+
+const log = logger("federation", "partners");
+
+/** How many outbox items a backfill reads at most, so one partner cannot flood the library. */
+export const BACKFILL_LIMIT = 200;
+
+type Ctx = Context<FederationServices>;
+
+export class PartnerError extends Error {}
+
+/** Resolves "@handle@host" (or an actor URL) to an actor, fetching as our instance actor. */
+async function lookupActor(ctx: Ctx, handle: string): Promise<Actor> {
+  const query = handle.trim();
+  if (!/^@?[^@\s]+@[^@\s]+$/.test(query) && !/^https?:\/\//.test(query)) {
+    throw new PartnerError(`"${handle}" is not a fediverse handle; write it as @name@host`);
+  }
+  const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
+  let found;
+  try {
+    found = await ctx.lookupObject(query.startsWith("http") ? query : query.replace(/^@?/, "@"), { documentLoader });
+  } catch (error) {
+    throw new PartnerError(`Could not look up ${handle}: ${(error as Error).message}`);
+  }
+  if (!found || !isActor(found) || !found.id) throw new PartnerError(`No actor found for ${handle}`);
+  return found;
+}
+
+/** Sends Follow from our organization to a partner and records it as pending until Accept arrives. */
+export async function followPartner(ctx: Ctx, handle: string): Promise<Following> {
+  const { store, config } = ctx.data;
+  const actor = await lookupActor(ctx, handle);
+  if (!actor.inboxId) throw new PartnerError(`${handle} has no inbox`);
+  if (sameOrigin(actor.id, config.origin)) throw new PartnerError("An instance cannot follow itself");
+  const remote = await rememberActor(store, actor);
+  const followId = new URL(`${ctx.getActorUri(config.organizationHandle).href}#follows/${crypto.randomUUID()}`);
+  const following: Following = {
+    actorIri: actor.id!.href,
+    handle: remote?.handle ?? handle,
+    name: remote?.name ?? null,
+    inbox: actor.inboxId.href,
+    followIri: followId.href,
+    status: "pending",
+    created: new Date().toISOString(),
+  };
+  await store.following.save(following);
+  await ctx.sendActivity(
+    { identifier: config.organizationHandle },
+    actor,
+    new Follow({ id: followId, actor: ctx.getActorUri(config.organizationHandle), object: actor.id }),
+  );
+  log.info("Sent Follow to {actor}", { actor: following.actorIri, handle: following.handle });
+  return following;
+}
+
+/** Sends Undo(Follow) and removes the partner's copies from the library. */
+export async function unfollowPartner(ctx: Ctx, handleOrIri: string): Promise<{ removedCopies: number }> {
+  const { store, config } = ctx.data;
+  const all = await store.following.list();
+  const normalized = handleOrIri.trim().replace(/^@?/, "@").toLowerCase();
+  const following = all.find((entry) => entry.actorIri === handleOrIri || entry.handle.toLowerCase() === normalized);
+  if (!following) throw new PartnerError(`This instance does not follow ${handleOrIri}`);
+  const groupUri = ctx.getActorUri(config.organizationHandle);
+  await ctx.sendActivity(
+    { identifier: config.organizationHandle },
+    { id: new URL(following.actorIri), inboxId: new URL(following.inbox) },
+    new Undo({
+      id: new URL(`${following.followIri}/undo`),
+      actor: groupUri,
+      object: new Follow({ id: new URL(following.followIri), actor: groupUri, object: new URL(following.actorIri) }),
+    }),
+  );
+  await store.following.remove(following.actorIri);
+  const removedCopies = await store.practices.deleteFromSource(following.actorIri);
+  log.info("Unfollowed {actor}; removed {count} copies", { actor: following.actorIri, count: removedCopies });
+  return { removedCopies };
+}
+
+/** Outcome of importing one partner Article, for the inbox journal. */
+export type ImportResult = { ok: true; practice: Practice; created: boolean } | { ok: false; reason: string };
+
+/**
+ * Fetches a partner's Article from its origin and stores it as a library
+ * copy. The embedded copy in an activity is never trusted: the origin's
+ * own document is authoritative, and must be attributed to the partner.
+ */
+export async function importPartnerArticle(ctx: Ctx, iri: string, sourceActor: string): Promise<ImportResult> {
+  const { store, config } = ctx.data;
+  if (!sameOrigin(iri, sourceActor)) return { ok: false, reason: `Article ${iri} is not on the partner's server` };
+  const existing = await store.practices.byIri(iri);
+  if (existing?.local) return { ok: false, reason: "Article id collides with a local practice" };
+
+  const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
+  let document: Record<string, unknown>;
+  try {
+    const remote = await documentLoader(iri);
+    document = remote.document as Record<string, unknown>;
+  } catch (error) {
+    return { ok: false, reason: `Could not fetch Article ${iri}: ${(error as Error).message}` };
+  }
+  let compacted: Record<string, unknown>;
+  try {
+    compacted = await compactArticle(document, (url) => documentLoader(url));
+  } catch (error) {
+    return { ok: false, reason: `Article ${iri} is not valid JSON-LD: ${(error as Error).message}` };
+  }
+  if (compacted.id !== iri) return { ok: false, reason: `Fetched document has id ${String(compacted.id)}, expected ${iri}` };
+  if (compacted.type !== "Article") return { ok: false, reason: `Fetched document is a ${String(compacted.type)}, not an Article` };
+  const authors = [compacted.attributedTo].flat().map((entry) => (typeof entry === "string" ? entry : (entry as { id?: string })?.id));
+  if (!authors.includes(sourceActor)) return { ok: false, reason: `Article ${iri} is not attributed to ${sourceActor}` };
+
+  const parsed = articleToPracticeFields(compacted);
+  if (!parsed.ok) return parsed;
+  const updated = parsed.updated ?? parsed.published ?? new Date().toISOString();
+  if (existing && existing.updated >= updated) return { ok: true, practice: existing, created: false };
+
+  const host = new URL(iri).host.replace(/[^a-z0-9]+/gi, "-");
+  const slug = existing?.slug ?? (await uniqueRemoteSlug(ctx, `${host}-${slugify(parsed.fields.text[parsed.fields.primaryLanguage]!.title)}`));
+  const practice: Practice = {
+    ...parsed.fields,
+    iri,
+    slug,
+    local: false,
+    url: parsed.url,
+    attributedTo: sourceActor,
+    sourceActor,
+    authorAccountId: null,
+    status: "published",
+    bodyHtml: parsed.bodyHtml,
+    published: parsed.published,
+    updated,
+    deleted: null,
+  };
+  await store.practices.save(practice);
+  log.info("Stored partner practice {iri}", { iri, source: sourceActor, origin: config.origin });
+  return { ok: true, practice, created: !existing };
+}
+
+async function uniqueRemoteSlug(ctx: Ctx, base: string): Promise<string> {
+  let slug = base.slice(0, 100);
+  for (let suffix = 2; await ctx.data.store.practices.slugExists(slug); suffix++) slug = `${base.slice(0, 95)}-${suffix}`;
+  return slug;
+}
+
+/** Reads a partner's outbox once and imports the Articles it published before we followed. */
+export async function backfillPartner(ctx: Ctx, actorIri: string): Promise<{ imported: number; skipped: number }> {
+  const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
+  const actor = await ctx.lookupObject(actorIri, { documentLoader });
+  if (!actor || !isActor(actor)) throw new PartnerError(`${actorIri} is not an actor`);
+  const outbox = await actor.getOutbox({ documentLoader });
+  let imported = 0;
+  let skipped = 0;
+  let seen = 0;
+  if (!outbox) return { imported, skipped };
+  for await (const item of ctx.traverseCollection(outbox, { documentLoader, suppressError: true })) {
+    if (++seen > BACKFILL_LIMIT) break;
+    const objectId = item instanceof Create ? item.objectId : item instanceof Article ? item.id : null;
+    if (!objectId || (item instanceof Create && !sameOrigin(item.actorId, actorIri))) {
+      skipped++;
+      continue;
+    }
+    const result = await importPartnerArticle(ctx, objectId.href, actorIri);
+    if (result.ok) imported++;
+    else {
+      skipped++;
+      log.debug("Skipped outbox item {id}: {reason}", { id: objectId.href, reason: result.reason });
+    }
+  }
+  log.info("Backfilled {imported} practices from {actor}", { imported, skipped, actor: actorIri });
+  return { imported, skipped };
+}

@@ -1,0 +1,13 @@
+import type { Config } from "../src/config.ts";
+import type { Store } from "../src/storage/types.ts";
+import type { KeyPairs } from "./keys.ts";
+
+/** What every dispatcher and inbox listener receives as Fedify's context data. */
+export interface FederationServices {
+  config: Config;
+  store: Store;
+  keyPairs: KeyPairs;
+}
+
+/** Identifier of the instance's own Application actor, served at /actor for signed fetches. */
+export const INSTANCE_ACTOR = "instance.actor";

@@ -1,0 +1,74 @@
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+import type { Config } from "./config.ts";
+import { PracticeService } from "./domain/practices.ts";
+import { logger } from "./logging.ts";
+import { createSqliteStore, openDatabase } from "./storage/sqlite/index.ts";
+import type { Store } from "./storage/types.ts";
+import { createApp } from "./web/app.ts";
+import { createI18n } from "./web/i18n.ts";
+import { createMingaFederation, type MingaFederation } from "../federation/index.ts";
+import { KeyPairs } from "../federation/keys.ts";
+import { INSTANCE_ACTOR } from "../federation/services.ts";
+
+const log = logger("instance");
+
+export const VERSION: string = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../package.json"), "utf8")).version;
+
+/** A wired instance: storage, federation, domain services and the web application. */
+export interface Instance {
+  config: Config;
+  store: Store;
+  federation: MingaFederation;
+  practices: PracticeService;
+  /** Serves HTTP and runs the delivery queue until close(). */
+  listen(host?: string): Promise<http.Server>;
+  close(): Promise<void>;
+  /** Usernames no account may take, because actors of the instance use them. */
+  reservedHandles: string[];
+}
+
+export async function createInstance(config: Config): Promise<Instance> {
+  const database = openDatabase(config.dataDir);
+  const store = createSqliteStore(database);
+  const services = { config, store, keyPairs: new KeyPairs(store.keys) };
+  const federation = createMingaFederation(database, services, VERSION);
+  const groupIri = federation.context().getActorUri(config.organizationHandle).href;
+  const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
+  const i18n = await createI18n(config.defaultLanguage);
+  const app = createApp({ config, store, federation, practices, i18n });
+
+  let server: http.Server | null = null;
+  const queueStop = new AbortController();
+  let queueRun: Promise<void> | null = null;
+
+  return {
+    config,
+    store,
+    federation,
+    practices,
+    reservedHandles: [config.organizationHandle, INSTANCE_ACTOR],
+    async listen(host?: string) {
+      server = http.createServer(app);
+      await new Promise<void>((resolve, reject) => {
+        server!.once("error", reject);
+        server!.listen(config.port, host, () => resolve());
+      });
+      // Fedify's startQueue settles only when the signal aborts, so it is not awaited here.
+      queueRun = federation.startQueue(queueStop.signal).catch((error) => log.error("Delivery queue stopped: {error}", { error }));
+      log.info("Minga is listening at {origin}", { origin: config.origin, port: config.port, dataDir: config.dataDir });
+      return server;
+    },
+    async close() {
+      queueStop.abort();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await queueRun;
+      await store.close();
+    },
+  };
+}

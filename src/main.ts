@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from "./config.ts";
+import { createInstance } from "./instance.ts";
+import { configureLogging, logger } from "./logging.ts";
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+
+await configureLogging(config.logLevel);
+const log = logger("main");
+const instance = await createInstance(config);
+await instance.listen(process.env.HOST || undefined);
+
+if ((await instance.store.accounts.count()) === 0) {
+  log.info("No accounts yet. Create the first admin with: npm run minga -- create-account --username admin --password-file FILE --role admin");
+}
+log.info("Open {origin} in a browser", { origin: config.origin });
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    log.info("Stopping on {signal}", { signal });
+    await instance.close();
+    process.exit(0);
+  });
+}

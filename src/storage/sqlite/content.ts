@@ -1,0 +1,178 @@
+import type { DatabaseSync } from "node:sqlite";
+
+import type { Practice } from "../../domain/practice.ts";
+import type {
+  PracticeQuery,
+  PracticeRepository,
+  Reaction,
+  ReactionRepository,
+  ReactionType,
+  Reply,
+  ReplyRepository,
+} from "../types.ts";
+
+type Row = Record<string, unknown>;
+
+export class SqlitePracticeRepository implements PracticeRepository {
+  constructor(private readonly database: DatabaseSync) {}
+
+  async save(practice: Practice): Promise<void> {
+    this.database
+      .prepare(
+        `INSERT INTO practices (iri, slug, local, source_actor, status, published, updated, deleted, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (iri) DO UPDATE SET slug = excluded.slug, status = excluded.status, published = excluded.published,
+           updated = excluded.updated, deleted = excluded.deleted, data = excluded.data, source_actor = excluded.source_actor`,
+      )
+      .run(
+        practice.iri,
+        practice.slug,
+        practice.local ? 1 : 0,
+        practice.sourceActor,
+        practice.status,
+        practice.published,
+        practice.updated,
+        practice.deleted,
+        JSON.stringify(practice),
+      );
+  }
+
+  async byIri(iri: string): Promise<Practice | null> {
+    const row = this.database.prepare("SELECT data FROM practices WHERE iri = ?").get(iri) as Row | undefined;
+    return row ? (JSON.parse(row.data as string) as Practice) : null;
+  }
+
+  async bySlug(slug: string): Promise<Practice | null> {
+    const row = this.database.prepare("SELECT data FROM practices WHERE slug = ?").get(slug) as Row | undefined;
+    return row ? (JSON.parse(row.data as string) as Practice) : null;
+  }
+
+  async slugExists(slug: string): Promise<boolean> {
+    return this.database.prepare("SELECT 1 FROM practices WHERE slug = ?").get(slug) !== undefined;
+  }
+
+  async list(query: PracticeQuery): Promise<{ items: Practice[]; total: number }> {
+    const conditions = ["deleted IS NULL"];
+    const parameters: (string | number)[] = [];
+    if (!query.includeDrafts) conditions.push("status = 'published'");
+    if (query.local !== undefined) {
+      conditions.push("local = ?");
+      parameters.push(query.local ? 1 : 0);
+    }
+    if (query.theme) {
+      conditions.push("EXISTS (SELECT 1 FROM json_each(data, '$.themes') WHERE json_each.value = ?)");
+      parameters.push(query.theme);
+    }
+    const where = conditions.join(" AND ");
+    const total = (this.database.prepare(`SELECT COUNT(*) AS n FROM practices WHERE ${where}`).get(...parameters) as Row).n as number;
+    const rows = this.database
+      .prepare(`SELECT data FROM practices WHERE ${where} ORDER BY COALESCE(published, updated) DESC, iri LIMIT ? OFFSET ?`)
+      .all(...parameters, query.limit, query.offset) as Row[];
+    return { items: rows.map((row) => JSON.parse(row.data as string) as Practice), total };
+  }
+
+  async listPublishedLocal(limit: number, offset: number): Promise<{ items: Practice[]; total: number }> {
+    return this.list({ local: true, limit, offset });
+  }
+
+  async deleteFromSource(sourceActor: string): Promise<number> {
+    return Number(this.database.prepare("DELETE FROM practices WHERE local = 0 AND source_actor = ?").run(sourceActor).changes);
+  }
+
+  async remove(iri: string): Promise<void> {
+    this.database.prepare("DELETE FROM practices WHERE iri = ?").run(iri);
+  }
+}
+
+function toReply(row: Row): Reply {
+  return {
+    iri: row.iri as string,
+    rootIri: row.root_iri as string,
+    inReplyTo: row.in_reply_to as string,
+    authorIri: row.author_iri as string,
+    authorAccountId: (row.author_account_id as number | null) ?? null,
+    contentHtml: row.content_html as string,
+    language: (row.language as string | null) ?? null,
+    url: (row.url as string | null) ?? null,
+    published: row.published as string,
+    updated: (row.updated as string | null) ?? null,
+    deleted: (row.deleted as string | null) ?? null,
+    local: row.local === 1,
+  };
+}
+
+export class SqliteReplyRepository implements ReplyRepository {
+  constructor(private readonly database: DatabaseSync) {}
+
+  async save(reply: Reply): Promise<void> {
+    this.database
+      .prepare(
+        `INSERT INTO replies (iri, root_iri, in_reply_to, author_iri, author_account_id, content_html, language, url, published, updated, deleted, local)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (iri) DO UPDATE SET content_html = excluded.content_html, language = excluded.language,
+           url = excluded.url, updated = excluded.updated, deleted = excluded.deleted`,
+      )
+      .run(
+        reply.iri,
+        reply.rootIri,
+        reply.inReplyTo,
+        reply.authorIri,
+        reply.authorAccountId,
+        reply.contentHtml,
+        reply.language,
+        reply.url,
+        reply.published,
+        reply.updated,
+        reply.deleted,
+        reply.local ? 1 : 0,
+      );
+  }
+
+  async byIri(iri: string): Promise<Reply | null> {
+    const row = this.database.prepare("SELECT * FROM replies WHERE iri = ?").get(iri) as Row | undefined;
+    return row ? toReply(row) : null;
+  }
+
+  async listForRoot(rootIri: string): Promise<Reply[]> {
+    return (this.database.prepare("SELECT * FROM replies WHERE root_iri = ? ORDER BY published, iri").all(rootIri) as Row[]).map(toReply);
+  }
+
+  async countForRoot(rootIri: string): Promise<number> {
+    return (this.database.prepare("SELECT COUNT(*) AS n FROM replies WHERE root_iri = ? AND deleted IS NULL").get(rootIri) as Row).n as number;
+  }
+}
+
+export class SqliteReactionRepository implements ReactionRepository {
+  constructor(private readonly database: DatabaseSync) {}
+
+  async add(reaction: Reaction): Promise<boolean> {
+    const result = this.database
+      .prepare("INSERT OR IGNORE INTO reactions (activity_iri, type, actor_iri, object_iri, created) VALUES (?, ?, ?, ?, ?)")
+      .run(reaction.activityIri, reaction.type, reaction.actorIri, reaction.objectIri, reaction.created);
+    return Number(result.changes) > 0;
+  }
+
+  async byActivity(activityIri: string): Promise<Reaction | null> {
+    const row = this.database.prepare("SELECT * FROM reactions WHERE activity_iri = ?").get(activityIri) as Row | undefined;
+    if (!row) return null;
+    return {
+      activityIri: row.activity_iri as string,
+      type: row.type as ReactionType,
+      actorIri: row.actor_iri as string,
+      objectIri: row.object_iri as string,
+      created: row.created as string,
+    };
+  }
+
+  async remove(type: ReactionType, actorIri: string, objectIri: string): Promise<boolean> {
+    const result = this.database.prepare("DELETE FROM reactions WHERE type = ? AND actor_iri = ? AND object_iri = ?").run(type, actorIri, objectIri);
+    return Number(result.changes) > 0;
+  }
+
+  async count(objectIri: string): Promise<Record<ReactionType, number>> {
+    const rows = this.database.prepare("SELECT type, COUNT(*) AS n FROM reactions WHERE object_iri = ? GROUP BY type").all(objectIri) as Row[];
+    const counts: Record<ReactionType, number> = { like: 0, announce: 0 };
+    for (const row of rows) counts[row.type as ReactionType] = row.n as number;
+    return counts;
+  }
+}

@@ -1,0 +1,138 @@
+import fs from "node:fs";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+/**
+ * Schema versions, applied in order. Each entry runs once and is recorded in
+ * `schema_version`; never edit an entry that has shipped, add a new one.
+ */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE keys (
+    owner TEXT NOT NULL,
+    algorithm TEXT NOT NULL,
+    private_jwk TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (owner, algorithm)
+  );
+  CREATE TABLE accounts (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    bio TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+  );
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL
+  );
+  CREATE TABLE practices (
+    iri TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    local INTEGER NOT NULL,
+    source_actor TEXT,
+    status TEXT NOT NULL,
+    published TEXT,
+    updated TEXT NOT NULL,
+    deleted TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX practices_listing ON practices (deleted, status, published);
+  CREATE TABLE replies (
+    iri TEXT PRIMARY KEY,
+    root_iri TEXT NOT NULL,
+    in_reply_to TEXT NOT NULL,
+    author_iri TEXT NOT NULL,
+    author_account_id INTEGER,
+    content_html TEXT NOT NULL,
+    language TEXT,
+    url TEXT,
+    published TEXT NOT NULL,
+    updated TEXT,
+    deleted TEXT,
+    local INTEGER NOT NULL
+  );
+  CREATE INDEX replies_root ON replies (root_iri, published);
+  CREATE TABLE reactions (
+    activity_iri TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    actor_iri TEXT NOT NULL,
+    object_iri TEXT NOT NULL,
+    created TEXT NOT NULL,
+    UNIQUE (type, actor_iri, object_iri)
+  );
+  CREATE INDEX reactions_object ON reactions (object_iri);
+  CREATE TABLE followers (
+    target TEXT NOT NULL,
+    actor_iri TEXT NOT NULL,
+    inbox TEXT NOT NULL,
+    shared_inbox TEXT,
+    handle TEXT,
+    name TEXT,
+    follow_iri TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (target, actor_iri)
+  );
+  CREATE TABLE following (
+    actor_iri TEXT PRIMARY KEY,
+    handle TEXT NOT NULL,
+    name TEXT,
+    inbox TEXT NOT NULL,
+    follow_iri TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    created TEXT NOT NULL
+  );
+  CREATE TABLE remote_actors (
+    iri TEXT PRIMARY KEY,
+    handle TEXT,
+    name TEXT,
+    url TEXT,
+    type TEXT NOT NULL,
+    inbox TEXT,
+    shared_inbox TEXT,
+    fetched TEXT NOT NULL
+  );
+  CREATE TABLE inbound_log (
+    id INTEGER PRIMARY KEY,
+    received TEXT NOT NULL,
+    activity_iri TEXT,
+    type TEXT NOT NULL,
+    actor_iri TEXT,
+    outcome TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  `,
+];
+
+/** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */
+export function openDatabase(dataDir: string): DatabaseSync {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const database = new DatabaseSync(path.join(dataDir, "minga.sqlite"));
+  database.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
+  migrate(database);
+  return database;
+}
+
+function migrate(database: DatabaseSync): void {
+  database.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const row = database.prepare("SELECT MAX(version) AS version FROM schema_version").get() as { version: number | null };
+  const current = row.version ?? 0;
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    database.exec("BEGIN");
+    try {
+      database.exec(MIGRATIONS[version - 1]);
+      database.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version);
+      database.exec("COMMIT");
+    } catch (error) {
+      database.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}

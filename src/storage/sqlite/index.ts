@@ -1,0 +1,35 @@
+import type { DatabaseSync } from "node:sqlite";
+
+import type { Store } from "../types.ts";
+import { SqliteAccountRepository, SqliteSessionRepository, SqliteSettingRepository } from "./accounts.ts";
+import { SqlitePracticeRepository, SqliteReactionRepository, SqliteReplyRepository } from "./content.ts";
+import { openDatabase } from "./database.ts";
+import {
+  SqliteFollowerRepository,
+  SqliteFollowingRepository,
+  SqliteInboundLogRepository,
+  SqliteKeyRepository,
+  SqliteRemoteActorRepository,
+} from "./federation.ts";
+
+export { openDatabase };
+
+/** Builds the store over an open database; closing the store closes the database. */
+export function createSqliteStore(database: DatabaseSync): Store {
+  return {
+    practices: new SqlitePracticeRepository(database),
+    replies: new SqliteReplyRepository(database),
+    reactions: new SqliteReactionRepository(database),
+    followers: new SqliteFollowerRepository(database),
+    following: new SqliteFollowingRepository(database),
+    accounts: new SqliteAccountRepository(database),
+    sessions: new SqliteSessionRepository(database),
+    keys: new SqliteKeyRepository(database),
+    settings: new SqliteSettingRepository(database),
+    remoteActors: new SqliteRemoteActorRepository(database),
+    inboundLog: new SqliteInboundLogRepository(database),
+    async close() {
+      if (database.isOpen) database.close();
+    },
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * Storage interfaces. The SQLite adapter implements them for the embedded
+ * database; a MongoDB adapter implements the same ones, so domain, web and
+ * federation code never see which database runs underneath.
+ */
+import type { Practice } from "../domain/practice.ts";
+
+export type Role = "admin" | "editor" | "member";
+export const ROLES: Role[] = ["admin", "editor", "member"];
+
+export interface Account {
+  id: number;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  role: Role;
+  bio: string;
+  created: string;
+}
+
+export interface Session {
+  id: string;
+  accountId: number;
+  created: string;
+  expires: string;
+}
+
+/** A key pair as JSON Web Keys, stored once per actor and never reordered. */
+export interface StoredKeyPair {
+  owner: string;
+  algorithm: "RSASSA-PKCS1-v1_5" | "Ed25519";
+  privateJwk: JsonWebKey;
+  publicJwk: JsonWebKey;
+}
+
+/** A remote actor that follows one of our actors. */
+export interface Follower {
+  /** Identifier of our actor being followed (the organization handle or a member's username). */
+  target: string;
+  actorIri: string;
+  inbox: string;
+  sharedInbox: string | null;
+  handle: string | null;
+  name: string | null;
+  followIri: string;
+  status: "pending" | "accepted";
+  created: string;
+}
+
+/** A remote actor our organization follows. */
+export interface Following {
+  actorIri: string;
+  handle: string;
+  name: string | null;
+  inbox: string;
+  followIri: string;
+  status: "pending" | "accepted" | "rejected";
+  created: string;
+}
+
+export interface Reply {
+  iri: string;
+  /** The item the discussion belongs to. */
+  rootIri: string;
+  inReplyTo: string;
+  authorIri: string;
+  /** Local author's account, or null for a remote author. */
+  authorAccountId: number | null;
+  /** Sanitized HTML. */
+  contentHtml: string;
+  language: string | null;
+  url: string | null;
+  published: string;
+  updated: string | null;
+  deleted: string | null;
+  local: boolean;
+}
+
+export type ReactionType = "like" | "announce";
+
+export interface Reaction {
+  activityIri: string;
+  type: ReactionType;
+  actorIri: string;
+  objectIri: string;
+  created: string;
+}
+
+/** What we know of a remote actor, for display. */
+export interface RemoteActor {
+  iri: string;
+  handle: string | null;
+  name: string | null;
+  url: string | null;
+  type: string;
+  inbox: string | null;
+  sharedInbox: string | null;
+  fetched: string;
+}
+
+export type InboundOutcome = "accepted" | "rejected" | "ignored";
+
+/** One activity received in an inbox and what became of it. */
+export interface InboundLogEntry {
+  id?: number;
+  received: string;
+  activityIri: string | null;
+  type: string;
+  actorIri: string | null;
+  outcome: InboundOutcome;
+  reason: string;
+}
+
+export interface PracticeQuery {
+  theme?: string;
+  local?: boolean;
+  includeDrafts?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface PracticeRepository {
+  /** Inserts or replaces by iri. */
+  save(practice: Practice): Promise<void>;
+  byIri(iri: string): Promise<Practice | null>;
+  bySlug(slug: string): Promise<Practice | null>;
+  slugExists(slug: string): Promise<boolean>;
+  list(query: PracticeQuery): Promise<{ items: Practice[]; total: number }>;
+  /** Published local practices, newest first, for the outbox. */
+  listPublishedLocal(limit: number, offset: number): Promise<{ items: Practice[]; total: number }>;
+  /** Removes remote copies that came from one partner; returns how many. */
+  deleteFromSource(sourceActor: string): Promise<number>;
+  /** Removes a remote copy entirely. */
+  remove(iri: string): Promise<void>;
+}
+
+export interface ReplyRepository {
+  save(reply: Reply): Promise<void>;
+  byIri(iri: string): Promise<Reply | null>;
+  /** Replies of a discussion in publishing order, deleted ones included so threads keep their shape. */
+  listForRoot(rootIri: string): Promise<Reply[]>;
+  countForRoot(rootIri: string): Promise<number>;
+}
+
+export interface ReactionRepository {
+  /** Returns false when the activity was already counted. */
+  add(reaction: Reaction): Promise<boolean>;
+  byActivity(activityIri: string): Promise<Reaction | null>;
+  /** Removes the reaction of one actor to one object. */
+  remove(type: ReactionType, actorIri: string, objectIri: string): Promise<boolean>;
+  count(objectIri: string): Promise<Record<ReactionType, number>>;
+}
+
+export interface FollowerRepository {
+  save(follower: Follower): Promise<void>;
+  get(target: string, actorIri: string): Promise<Follower | null>;
+  remove(target: string, actorIri: string): Promise<boolean>;
+  removeActorEverywhere(actorIri: string): Promise<number>;
+  list(target: string, status: Follower["status"] | null, limit: number, offset: number): Promise<{ items: Follower[]; total: number }>;
+}
+
+export interface FollowingRepository {
+  save(following: Following): Promise<void>;
+  get(actorIri: string): Promise<Following | null>;
+  byFollowIri(followIri: string): Promise<Following | null>;
+  remove(actorIri: string): Promise<boolean>;
+  list(): Promise<Following[]>;
+}
+
+export interface AccountRepository {
+  create(account: Omit<Account, "id" | "created">): Promise<Account>;
+  byId(id: number): Promise<Account | null>;
+  byUsername(username: string): Promise<Account | null>;
+  list(): Promise<Account[]>;
+  count(): Promise<number>;
+  updatePassword(id: number, passwordHash: string): Promise<void>;
+}
+
+export interface SessionRepository {
+  create(session: Session): Promise<void>;
+  get(id: string): Promise<Session | null>;
+  remove(id: string): Promise<void>;
+  removeExpired(now: string): Promise<number>;
+}
+
+export interface KeyRepository {
+  list(owner: string): Promise<StoredKeyPair[]>;
+  /** Adds a key pair unless the owner already has one of that algorithm; returns what is stored. */
+  addIfMissing(pair: StoredKeyPair): Promise<StoredKeyPair>;
+}
+
+export interface SettingRepository {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface RemoteActorRepository {
+  save(actor: RemoteActor): Promise<void>;
+  byIri(iri: string): Promise<RemoteActor | null>;
+  byIris(iris: string[]): Promise<Map<string, RemoteActor>>;
+}
+
+export interface InboundLogRepository {
+  add(entry: InboundLogEntry): Promise<void>;
+  recent(limit: number): Promise<InboundLogEntry[]>;
+}
+
+/** Everything an instance stores. */
+export interface Store {
+  practices: PracticeRepository;
+  replies: ReplyRepository;
+  reactions: ReactionRepository;
+  followers: FollowerRepository;
+  following: FollowingRepository;
+  accounts: AccountRepository;
+  sessions: SessionRepository;
+  keys: KeyRepository;
+  settings: SettingRepository;
+  remoteActors: RemoteActorRepository;
+  inboundLog: InboundLogRepository;
+  close(): Promise<void>;
+}

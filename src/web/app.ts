@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import path from "node:path";
+
+import { integrateFederation } from "@fedify/express";
+import express, { type NextFunction, type Request, type Response } from "express";
+
+import { logger } from "../logging.ts";
+import { MINGA_CONTEXT, MINGA_CONTEXT_PATH } from "../../federation/context.ts";
+import { html } from "../../views/html.ts";
+import { MessagePage } from "../../views/pages/simple.ts";
+import { pageContext, sendPage, type WebServices } from "./context.ts";
+import { negotiateLanguage } from "./i18n.ts";
+import { registerAdminRoutes } from "./routes/admin.ts";
+import { registerAuthRoutes } from "./routes/auth.ts";
+import { registerEditorRoutes } from "./routes/editor.ts";
+import { registerPageRoutes } from "./routes/pages.ts";
+import { readCookie, sessionMiddleware, setCookie } from "./session.ts";
+
+const log = logger("web", "app");
+const STYLESHEET = fs.readFileSync(path.resolve(import.meta.dirname, "../../views/minga.css"), "utf8");
+
+/** Largest form body accepted, in bytes. */
+const FORM_BODY_LIMIT = "512kb";
+
+const ACTIVITYPUB_TYPES = ["application/activity+json", "application/ld+json"];
+
+function wantsActivityPub(request: Request): boolean {
+  const accept = request.headers.accept ?? "";
+  return ACTIVITYPUB_TYPES.some((type) => accept.includes(type));
+}
+
+/** Paths Fedify answers: discovery, actors and their collections, inboxes, and ActivityPub reads of items. */
+function isFederationRequest(request: Request): boolean {
+  const pathName = request.path;
+  if (request.method === "POST") return pathName === "/inbox" || /^\/actors\/[^/]+\/inbox$/.test(pathName);
+  if (request.method !== "GET" && request.method !== "HEAD") return false;
+  return pathName.startsWith("/.well-known/") || pathName.startsWith("/nodeinfo/") || pathName.startsWith("/actors/") || pathName === "/actor" || wantsActivityPub(request);
+}
+
+/** A router whose async handlers pass their errors to Express, which version 4 does not do by itself. */
+function catchingRouter(): express.Router {
+  const router = express.Router();
+  for (const method of ["get", "post"] as const) {
+    const register = router[method].bind(router) as (path: string, ...handlers: express.RequestHandler[]) => express.Router;
+    const wrapped = (path: string, ...handlers: express.RequestHandler[]) =>
+      register(path, ...handlers.map((handler) => (request: Request, response: Response, next: NextFunction) => {
+        Promise.resolve(handler(request, response, next)).catch(next);
+      }));
+    (router as unknown as Record<string, unknown>)[method] = wrapped;
+  }
+  return router;
+}
+
+/** Builds the Express application: federation first, so the same URLs serve HTML to browsers and JSON-LD to servers. */
+export function createApp(services: WebServices): express.Express {
+  const { store, config, federation } = services;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+
+  app.get(MINGA_CONTEXT_PATH, (_request, response) => {
+    response.type("application/ld+json").set("Cache-Control", "public, max-age=86400").send(JSON.stringify(MINGA_CONTEXT));
+  });
+  app.get("/static/minga.css", (_request, response) => {
+    response.type("text/css").set("Cache-Control", "public, max-age=3600").send(STYLESHEET);
+  });
+
+  // Deleted items answer 410 with a Tombstone; Fedify 2.3.6 object dispatchers cannot send 410 themselves.
+  app.get("/practices/:slug", async (request, response, next) => {
+    try {
+      const practice = await store.practices.bySlug(request.params.slug);
+      if (!practice?.local || !practice.deleted || !wantsActivityPub(request)) return next();
+      response.status(410).type("application/activity+json").send(
+        JSON.stringify({
+          "@context": "https://www.w3.org/ns/activitystreams",
+          id: practice.iri,
+          type: "Tombstone",
+          formerType: "Article",
+          deleted: practice.deleted,
+        }),
+      );
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  const fedifyMiddleware = integrateFederation(federation.federation, () => federation.services);
+  app.use((request, response, next) => {
+    if (!isFederationRequest(request)) return next();
+    // @fedify/express 1.10 does not catch errors from dispatchers, so they are caught here.
+    Promise.resolve(fedifyMiddleware(request, response, next)).catch(next);
+  });
+
+  app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 2000 }));
+  app.use(sessionMiddleware(store));
+  app.use((request, response, next) => {
+    const chosen = typeof request.query.lang === "string" ? request.query.lang : undefined;
+    response.locals.language = negotiateLanguage(chosen, readCookie(request, "minga_lang"), request.headers["accept-language"], config.defaultLanguage);
+    if (chosen && chosen === response.locals.language) setCookie(response, "minga_lang", chosen, config.origin.startsWith("https:"), 365 * 86_400);
+    response.vary("Accept-Language");
+    next();
+  });
+
+  const router = catchingRouter();
+  registerAuthRoutes(router, services);
+  registerEditorRoutes(router, services);
+  registerAdminRoutes(router, services);
+  registerPageRoutes(router, services);
+  app.use(router);
+
+  app.use(async (request: Request, response: Response) => {
+    const context = await pageContext(services, request, response);
+    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
+  });
+
+  app.use(async (error: Error & { status?: number; type?: string }, request: Request, response: Response, _next: NextFunction) => {
+    if (error.type === "entity.too.large") {
+      log.info("Rejected a form body over {limit}", { limit: FORM_BODY_LIMIT, path: request.path });
+      response.status(413).type("text/plain").send(`Request body too large: the limit is ${FORM_BODY_LIMIT}.`);
+      return;
+    }
+    log.error("Request {method} {path} failed: {error}", { method: request.method, path: request.path, error });
+    if (response.headersSent) return;
+    try {
+      response.locals.language ??= config.defaultLanguage;
+      const context = await pageContext(services, request, response);
+      sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:serverErrorTitle")} message=${context.t("errors:serverError")} />`, 500);
+    } catch {
+      response.status(500).type("text/plain").send("Internal server error");
+    }
+  });
+  return app;
+}

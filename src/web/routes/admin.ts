@@ -1,0 +1,66 @@
+import type { Request, Response, Router } from "express";
+
+import { organizationProfile, setFollowApproval } from "../../domain/organization.ts";
+import { logger } from "../../logging.ts";
+import { decideFollowRequest } from "../../../federation/followers.ts";
+import { followPartner, PartnerError, unfollowPartner } from "../../../federation/partners.ts";
+import { html } from "../../../views/html.ts";
+import { FederationAdminPage } from "../../../views/pages/simple.ts";
+import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { requireRole } from "./editor.ts";
+
+const log = logger("web", "admin");
+
+export function registerAdminRoutes(router: Router, services: WebServices): void {
+  const { store, config } = services;
+  const admins = requireRole(services, ["admin"]);
+  const fedContext = () => services.federation.context();
+
+  async function showFederation(request: Request, response: Response, followForm = { handle: "", error: null as string | null }, status = 200) {
+    const context = await pageContext(services, request, response);
+    const profile = await organizationProfile(store, config);
+    sendPage(
+      response,
+      html`<${FederationAdminPage} context=${context} handle=${`@${config.organizationHandle}@${new URL(config.origin).host}`}
+        following=${await store.following.list()} followers=${(await store.followers.list(config.organizationHandle, null, 500, 0)).items}
+        requireApproval=${profile.requireFollowApproval} inbound=${await store.inboundLog.recent(30)} followForm=${followForm} />`,
+      status,
+    );
+  }
+
+  router.get("/admin/federation", admins, (request, response) => showFederation(request, response));
+
+  router.post("/admin/federation/follow", admins, async (request, response) => {
+    const handle = String(request.body.handle ?? "").trim();
+    const context = await pageContext(services, request, response);
+    if (!handle) return showFederation(request, response, { handle, error: context.t("errors:handleRequired") }, 422);
+    try {
+      await followPartner(fedContext(), handle);
+    } catch (error) {
+      if (!(error instanceof PartnerError)) throw error;
+      log.info("Follow of {handle} failed: {message}", { handle, message: error.message });
+      return showFederation(request, response, { handle, error: context.t("errors:followFailed", { reason: error.message }) }, 422);
+    }
+    response.redirect(303, "/admin/federation?notice=followSent");
+  });
+
+  router.post("/admin/federation/unfollow", admins, async (request, response) => {
+    try {
+      await unfollowPartner(fedContext(), String(request.body.actor ?? ""));
+    } catch (error) {
+      if (!(error instanceof PartnerError)) throw error;
+      return showFederation(request, response, { handle: "", error: error.message }, 422);
+    }
+    response.redirect(303, "/admin/federation?notice=unfollowed");
+  });
+
+  router.post("/admin/federation/approval", admins, async (request, response) => {
+    await setFollowApproval(store, request.body.required === "true");
+    response.redirect(303, "/admin/federation?notice=saved");
+  });
+
+  router.post("/admin/federation/followers", admins, async (request, response) => {
+    await decideFollowRequest(fedContext(), String(request.body.actor ?? ""), request.body.decision === "accept");
+    response.redirect(303, "/admin/federation?notice=saved");
+  });
+}

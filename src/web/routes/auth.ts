@@ -1,0 +1,47 @@
+import type { Router } from "express";
+
+import { authenticate } from "../../domain/accounts.ts";
+import { logger } from "../../logging.ts";
+import { SignInPage } from "../../../views/pages/simple.ts";
+import { html } from "../../../views/html.ts";
+import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, setCookie, startSession } from "../session.ts";
+
+const log = logger("web", "auth");
+
+/** Only same-site paths are followed after sign-in, so the form cannot send people elsewhere. */
+function safeNext(value: unknown): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
+}
+
+export function registerAuthRoutes(router: Router, services: WebServices): void {
+  router.get("/sign-in", async (request, response) => {
+    const context = await pageContext(services, request, response);
+    sendPage(response, html`<${SignInPage} context=${context} username="" error=${null} next=${safeNext(request.query.next)} />`);
+  });
+
+  router.post("/sign-in", async (request, response) => {
+    const username = String(request.body.username ?? "");
+    const password = String(request.body.password ?? "");
+    const next = safeNext(request.body.next);
+    const account = username && password ? await authenticate(services.store, username, password) : null;
+    if (!account) {
+      log.info("Failed sign-in for {username}", { username, address: request.ip });
+      const context = await pageContext(services, request, response);
+      const error = !username || !password ? "signInMissing" : "signInFailed";
+      return sendPage(response, html`<${SignInPage} context=${context} username=${username} error=${error} next=${next} />`, 401);
+    }
+    // A new id at every sign-in, so a session id planted before sign-in is worthless.
+    if (response.locals.sessionId) await services.store.sessions.remove(response.locals.sessionId);
+    const sessionId = await startSession(services.store, account);
+    setCookie(response, SESSION_COOKIE, sessionId, services.config.origin.startsWith("https:"), SESSION_MAX_AGE_SECONDS);
+    log.info("Signed in {username}", { username: account.username });
+    response.redirect(303, next);
+  });
+
+  router.post("/sign-out", async (request, response) => {
+    if (response.locals.sessionId) await services.store.sessions.remove(response.locals.sessionId);
+    setCookie(response, SESSION_COOKIE, "", services.config.origin.startsWith("https:"), 0);
+    response.redirect(303, "/");
+  });
+}

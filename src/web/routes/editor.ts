@@ -1,0 +1,85 @@
+import type { NextFunction, Request, Response, Router } from "express";
+
+import { validatePracticeFields, type Practice } from "../../domain/practice.ts";
+import type { Account } from "../../storage/types.ts";
+import { practicePath } from "../../../views/components/practice-card.ts";
+import { html } from "../../../views/html.ts";
+import { EditorPage } from "../../../views/pages/editor.ts";
+import { MessagePage } from "../../../views/pages/simple.ts";
+import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { errorsToFormFields, formToInput, practiceToForm, type FormErrors, type PracticeForm } from "../practice-form.ts";
+
+/** Lets editors and admins through; others are sent to sign in or told they may not. */
+export function requireRole(services: WebServices, roles: Account["role"][]) {
+  return async (request: Request, response: Response, next: NextFunction) => {
+    const account = response.locals.account as Account | null;
+    if (!account) return response.redirect(303, `/sign-in?next=${encodeURIComponent(request.originalUrl)}`);
+    if (roles.includes(account.role)) return next();
+    const context = await pageContext(services, request, response);
+    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:forbiddenTitle")} message=${context.t("errors:forbidden")} />`, 403);
+  };
+}
+
+const EMPTY_FORM: PracticeForm = { licence: "CC-BY-4.0" };
+
+export function registerEditorRoutes(router: Router, services: WebServices): void {
+  const { store, practices } = services;
+  const editors = requireRole(services, ["admin", "editor"]);
+
+  async function showEditor(request: Request, response: Response, form: PracticeForm, errors: FormErrors, existing: Practice | null) {
+    const context = await pageContext(services, request, response);
+    const action = existing ? `${practicePath(existing)}/edit` : "/practices";
+    const status = Object.keys(errors).length > 0 ? 422 : 200;
+    sendPage(
+      response,
+      html`<${EditorPage} context=${context} form=${form} errors=${errors} action=${action} isNew=${existing === null}
+        published=${existing?.status === "published"} deleteAction=${existing ? `${practicePath(existing)}/delete` : null} />`,
+      status,
+    );
+  }
+
+  async function editable(request: Request, response: Response): Promise<Practice | null> {
+    const practice = await store.practices.bySlug(String(request.params.slug));
+    if (practice && practice.local && !practice.deleted) return practice;
+    const context = await pageContext(services, request, response);
+    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
+    return null;
+  }
+
+  router.get("/practices/new", editors, async (request, response) => {
+    await showEditor(request, response, { ...EMPTY_FORM, primaryLanguage: response.locals.language }, {}, null);
+  });
+
+  router.post("/practices", editors, async (request, response) => {
+    const form = request.body as PracticeForm;
+    const result = validatePracticeFields(formToInput(form));
+    if (!result.ok) return showEditor(request, response, form, errorsToFormFields(result.errors), null);
+    const practice = await practices.create(result.value, response.locals.account, { publish: form.action !== "draft" });
+    response.redirect(303, `${practicePath(practice)}?notice=${practice.status === "published" ? "published" : "draftSaved"}`);
+  });
+
+  router.get("/practices/:slug/edit", editors, async (request, response) => {
+    const practice = await editable(request, response);
+    if (practice) await showEditor(request, response, practiceToForm(practice), {}, practice);
+  });
+
+  router.post("/practices/:slug/edit", editors, async (request, response) => {
+    const practice = await editable(request, response);
+    if (!practice) return;
+    const form = request.body as PracticeForm;
+    const result = validatePracticeFields(formToInput(form));
+    if (!result.ok) return showEditor(request, response, form, errorsToFormFields(result.errors), practice);
+    const saved = await practices.update(practice, result.value, { publish: form.action !== "draft" });
+    response.redirect(303, `${practicePath(saved)}?notice=saved`);
+  });
+
+  router.post("/practices/:slug/delete", editors, async (request, response) => {
+    const practice = await editable(request, response);
+    if (!practice) return;
+    if (request.body.confirm !== "yes") {
+      return showEditor(request, response, practiceToForm(practice), { confirm: "confirmDelete" }, practice);
+    }
+    await practices.remove(practice);
+    response.redirect(303, "/library?notice=deleted");
+  });
+}

@@ -1,0 +1,119 @@
+import type { Request, Response, Router } from "express";
+
+import { postLocalReply } from "../../domain/discussion.ts";
+import { organizationProfile } from "../../domain/organization.ts";
+import type { Practice } from "../../domain/practice.ts";
+import { isLanguage, THEME_IDS } from "../../domain/vocabulary.ts";
+import type { Account, Store } from "../../storage/types.ts";
+import type { ReplyView } from "../../../views/components/discussion.ts";
+import { practicePath } from "../../../views/components/practice-card.ts";
+import { html } from "../../../views/html.ts";
+import { HomePage } from "../../../views/pages/home.ts";
+import { LIBRARY_PAGE_SIZE, LibraryPage } from "../../../views/pages/library.ts";
+import { PracticePage } from "../../../views/pages/practice.ts";
+import { MessagePage } from "../../../views/pages/simple.ts";
+import { pageContext, sendPage, type WebServices } from "../context.ts";
+
+/** Display names of the partners whose copies are listed. */
+async function sourceNames(store: Store, practices: Practice[]): Promise<Map<string, string>> {
+  const sources = [...new Set(practices.map((practice) => practice.sourceActor).filter((source): source is string => source !== null))];
+  const actors = await store.remoteActors.byIris(sources);
+  return new Map([...actors].map(([iri, actor]) => [iri, actor.name ?? actor.handle ?? new URL(iri).host]));
+}
+
+/** Replies with what the page shows of each author. */
+async function replyViews(store: Store, rootIri: string): Promise<ReplyView[]> {
+  const replies = await store.replies.listForRoot(rootIri);
+  const remote = await store.remoteActors.byIris(replies.filter((reply) => !reply.local).map((reply) => reply.authorIri));
+  const views: ReplyView[] = [];
+  for (const reply of replies) {
+    if (reply.local && reply.authorAccountId !== null) {
+      const account = await store.accounts.byId(reply.authorAccountId);
+      views.push({ reply, authorName: account?.displayName ?? "?", authorHandle: account ? `@${account.username}` : null, authorUrl: null });
+    } else {
+      const actor = remote.get(reply.authorIri);
+      views.push({ reply, authorName: actor?.name ?? actor?.handle ?? new URL(reply.authorIri).host, authorHandle: actor?.handle ?? null, authorUrl: actor?.url ?? reply.authorIri });
+    }
+  }
+  return views;
+}
+
+function canEdit(account: Account | null, practice: Practice): boolean {
+  return practice.local && account !== null && (account.role === "admin" || account.role === "editor");
+}
+
+export function registerPageRoutes(router: Router, services: WebServices): void {
+  const { store, config } = services;
+
+  router.get("/", async (request, response) => {
+    const context = await pageContext(services, request, response);
+    const profile = await organizationProfile(store, config);
+    const latest = await store.practices.list({ limit: 6, offset: 0 });
+    const partners = (await store.following.list()).filter((entry) => entry.status === "accepted").length;
+    const handle = `@${config.organizationHandle}@${new URL(config.origin).host}`;
+    sendPage(response, html`<${HomePage} context=${context} profile=${profile} latest=${latest.items} handle=${handle} partnerCount=${partners} />`);
+  });
+
+  router.get("/library", async (request, response) => {
+    const context = await pageContext(services, request, response);
+    const theme = typeof request.query.theme === "string" && (THEME_IDS as string[]).includes(request.query.theme) ? request.query.theme : null;
+    const page = Math.max(1, Number.parseInt(String(request.query.page ?? "1"), 10) || 1);
+    const { items, total } = await store.practices.list({ theme: theme ?? undefined, limit: LIBRARY_PAGE_SIZE, offset: (page - 1) * LIBRARY_PAGE_SIZE });
+    sendPage(response, html`<${LibraryPage} context=${context} practices=${items} total=${total} page=${page} theme=${theme} sourceNames=${await sourceNames(store, items)} />`);
+  });
+
+  async function showPractice(request: Request, response: Response, practice: Practice | null, replyForm = { content: "", language: "", error: null as string | null }, status = 200) {
+    const context = await pageContext(services, request, response);
+    const account = context.account;
+    if (!practice || (practice.status === "draft" && !canEdit(account, practice))) {
+      return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
+    }
+    if (practice.deleted) {
+      return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:goneTitle")} message=${context.t("errors:gone")} />`, 410);
+    }
+    const replies = await replyViews(store, practice.iri);
+    const counts = await store.reactions.count(practice.iri);
+    const replyToIri = typeof request.query.replyTo === "string" ? request.query.replyTo : typeof request.body?.inReplyTo === "string" ? request.body.inReplyTo : null;
+    const replyTo = replies.find((view) => view.reply.iri === replyToIri) ?? null;
+    const names = await sourceNames(store, [practice]);
+    sendPage(
+      response,
+      html`<${PracticePage} context=${context} practice=${practice} sourceName=${practice.sourceActor ? names.get(practice.sourceActor) : null}
+        replies=${replies} likes=${counts.like} shares=${counts.announce} replyTo=${replyTo} replyForm=${replyForm} canEdit=${canEdit(account, practice)} />`,
+      status,
+    );
+  }
+
+  router.get("/practices/:slug", async (request, response) => {
+    const practice = await store.practices.bySlug(request.params.slug);
+    await showPractice(request, response, practice?.local ? practice : null);
+  });
+
+  router.get("/library/:slug", async (request, response) => {
+    const practice = await store.practices.bySlug(request.params.slug);
+    if (practice?.local) return response.redirect(301, practicePath(practice));
+    await showPractice(request, response, practice);
+  });
+
+  async function reply(request: Request, response: Response, practice: Practice | null) {
+    const account = response.locals.account as Account | null;
+    if (!practice || practice.deleted || practice.status !== "published") return showPractice(request, response, practice);
+    if (!account) return response.redirect(303, `/sign-in?next=${encodeURIComponent(practicePath(practice))}`);
+    const content = String(request.body.content ?? "");
+    const language = isLanguage(request.body.language) ? request.body.language : (response.locals.language as string);
+    const inReplyTo = typeof request.body.inReplyTo === "string" && request.body.inReplyTo ? request.body.inReplyTo : null;
+    const result = await postLocalReply(store, services.federation.outbound, config.origin, { author: account, rootIri: practice.iri, inReplyTo, content, language });
+    if (!result.ok) return showPractice(request, response, practice, { content, language, error: result.error }, 422);
+    response.redirect(303, `${practicePath(practice)}?notice=replyPosted#reply-${encodeURIComponent(result.reply.iri)}`);
+  }
+
+  router.post("/practices/:slug/replies", async (request, response) => {
+    const practice = await store.practices.bySlug(request.params.slug);
+    await reply(request, response, practice?.local ? practice : null);
+  });
+
+  router.post("/library/:slug/replies", async (request, response) => {
+    const practice = await store.practices.bySlug(request.params.slug);
+    await reply(request, response, practice && !practice.local ? practice : null);
+  });
+}

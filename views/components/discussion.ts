@@ -1,0 +1,101 @@
+import type { Reply } from "../../src/storage/types.ts";
+import { html, type PageContext } from "../html.ts";
+
+/** A reply with what the page shows of its author. */
+export interface ReplyView {
+  reply: Reply;
+  authorName: string;
+  authorHandle: string | null;
+  authorUrl: string | null;
+}
+
+function formatDate(language: string, iso: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+}
+
+/** Groups replies by parent so the thread renders as nested lists. */
+function childrenOf(replies: ReplyView[], rootIri: string) {
+  const known = new Set(replies.map((view) => view.reply.iri));
+  const byParent = new Map<string, ReplyView[]>();
+  for (const view of replies) {
+    // A reply whose parent we never received hangs from the item itself.
+    const parent = known.has(view.reply.inReplyTo) ? view.reply.inReplyTo : rootIri;
+    byParent.set(parent, [...(byParent.get(parent) ?? []), view]);
+  }
+  return byParent;
+}
+
+function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]>; parent: string; pagePath: string; canReply: boolean }) {
+  const { t, language } = props.context;
+  const replies = props.byParent.get(props.parent) ?? [];
+  if (replies.length === 0) return null;
+  return html`
+    <ol class="thread">
+      ${replies.map(({ reply, authorName, authorHandle, authorUrl }) => html`
+        <li id=${`reply-${encodeURIComponent(reply.iri)}`}>
+          <article class="reply" aria-label=${t("discussion.replyBy", { name: authorName })}>
+            <header>
+              ${authorUrl ? html`<a href=${authorUrl} rel="nofollow noopener">${authorName}</a>` : html`<strong>${authorName}</strong>`}
+              ${authorHandle ? html` <span class="handle">${authorHandle}</span>` : null}
+              ${" · "}<time datetime=${reply.published}>${formatDate(language, reply.published)}</time>
+            </header>
+            ${reply.deleted
+              ? html`<p class="deleted">${t("discussion.deleted")}</p>`
+              : html`<div class="reply-content" lang=${reply.language && reply.language !== language ? reply.language : undefined}
+                  dangerouslySetInnerHTML=${{ __html: reply.contentHtml }}></div>`}
+            ${props.canReply && !reply.deleted
+              ? html`<p><a href=${`${props.pagePath}?replyTo=${encodeURIComponent(reply.iri)}#reply-form`}>${t("discussion.answer", { name: authorName })}</a></p>`
+              : null}
+          </article>
+          <${Thread} ...${props} parent=${reply.iri} />
+        </li>
+      `)}
+    </ol>
+  `;
+}
+
+/** The discussion under an item: threaded replies, reaction counts and the reply form. */
+export function Discussion(props: {
+  context: PageContext;
+  itemIri: string;
+  pagePath: string;
+  replies: ReplyView[];
+  likes: number;
+  shares: number;
+  replyTo: ReplyView | null;
+  form: { content: string; language: string; error: string | null };
+}) {
+  const { t, account, language } = props.context;
+  const byParent = childrenOf(props.replies, props.itemIri);
+  const visible = props.replies.filter((view) => !view.reply.deleted).length;
+  const canReply = account !== null;
+  return html`
+    <section aria-labelledby="discussion-heading" class="discussion">
+      <h2 id="discussion-heading">${t("discussion.title")}</h2>
+      <p>${t("discussion.replyCount", { count: visible })} · ${t("discussion.likeCount", { count: props.likes })} · ${t("discussion.shareCount", { count: props.shares })}</p>
+      ${visible === 0 && props.replies.length === 0 ? html`<p>${t("discussion.empty")}</p>` : null}
+      <${Thread} context=${props.context} byParent=${byParent} parent=${props.itemIri} pagePath=${props.pagePath} canReply=${canReply} />
+      ${canReply
+        ? html`
+          <form method="post" action=${`${props.pagePath}/replies`} id="reply-form" class="reply-form" novalidate>
+            <h3>${props.replyTo ? t("discussion.answering", { name: props.replyTo.authorName }) : t("discussion.writeReply")}</h3>
+            ${props.replyTo ? html`<input type="hidden" name="inReplyTo" value=${props.replyTo.reply.iri} />
+              <p><a href=${`${props.pagePath}#reply-form`}>${t("discussion.replyToItemInstead")}</a></p>` : null}
+            <div class="field">
+              <label for="reply-content">${t("discussion.yourReply")}</label>
+              <textarea id="reply-content" name="content" rows="5" required aria-invalid=${props.form.error ? "true" : undefined}
+                aria-describedby=${props.form.error ? "reply-content-error" : undefined}>${props.form.content}</textarea>
+              ${props.form.error ? html`<p class="field-error" id="reply-content-error">${t(`errors:${props.form.error}`)}</p>` : null}
+            </div>
+            <div class="field">
+              <label for="reply-language">${t("discussion.language")}</label>
+              <select id="reply-language" name="language">
+                ${["en", "fr", "es"].map((code) => html`<option value=${code} selected=${code === (props.form.language || language)}>${t(`languages.${code}`)}</option>`)}
+              </select>
+            </div>
+            <button type="submit">${t("discussion.send")}</button>
+          </form>`
+        : html`<p><a href=${`/sign-in?next=${encodeURIComponent(props.pagePath)}`}>${t("discussion.signInToReply")}</a></p>`}
+    </section>
+  `;
+}

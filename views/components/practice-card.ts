@@ -1,0 +1,29 @@
+import type { Practice } from "../../src/domain/practice.ts";
+import { pickLanguage } from "../../src/domain/text.ts";
+import { PATHS } from "../../src/domain/urls.ts";
+import { html, type PageContext } from "../html.ts";
+
+/** Where a practice's page lives on this instance: local ones under /practices, partner copies under /library. */
+export function practicePath(practice: Practice): string {
+  return practice.local ? PATHS.practice(practice.slug) : PATHS.remotePractice(practice.slug);
+}
+
+/** One practice in a list: title, summary in the reader's language when there is one, themes and origin. */
+export function PracticeCard(props: { context: PageContext; practice: Practice; sourceName?: string | null }) {
+  const { t, language } = props.context;
+  const { practice } = props;
+  const chosen = pickLanguage(practice.text, language, practice.primaryLanguage);
+  if (!chosen) return null;
+  const otherLanguage = chosen.language !== language ? chosen.language : undefined;
+  return html`
+    <article class="card" lang=${otherLanguage}>
+      <h3><a href=${practicePath(practice)}>${chosen.value.title}</a></h3>
+      <p>${chosen.value.summary}</p>
+      <p class="meta" lang=${language}>
+        ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: t(`languages.${otherLanguage}`) })}</span> ` : null}
+        ${practice.themes.map((theme) => html`<span class="tag">${t(`vocabulary:themes.${theme}`)}</span> `)}
+        ${practice.local ? null : html`<span class="origin">${t("library.fromPartner", { source: props.sourceName ?? new URL(practice.iri).host })}</span>`}
+      </p>
+    </article>
+  `;
+}

@@ -1,0 +1,64 @@
+import type { ComponentChildren } from "preact";
+
+import { LANGUAGES } from "../src/domain/vocabulary.ts";
+import { html, type PageContext } from "./html.ts";
+
+function languageLink(currentUrl: string, language: string): string {
+  const url = new URL(currentUrl, "http://localhost");
+  url.searchParams.set("lang", language);
+  return `${url.pathname}${url.search}`;
+}
+
+/** The page frame: skip link, header with navigation and language switcher, main, footer. */
+export function Layout(props: { context: PageContext; title: string; children: ComponentChildren }) {
+  const { t, language, account, siteName, currentUrl, notice } = props.context;
+  return html`
+    <html lang=${language}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${props.title} · ${siteName}</title>
+        <link rel="stylesheet" href="/static/minga.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">${t("layout.skipToContent")}</a>
+        <header class="site-header">
+          <p class="site-name"><a href="/">${siteName}</a></p>
+          <nav aria-label=${t("layout.mainNavigation")}>
+            <ul>
+              <li><a href="/">${t("layout.home")}</a></li>
+              <li><a href="/library">${t("layout.library")}</a></li>
+              ${account && account.role !== "member" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
+              ${account?.role === "admin" ? html`<li><a href="/admin/federation">${t("layout.federation")}</a></li>` : null}
+              ${account
+                ? html`<li>
+                    <form method="post" action="/sign-out" class="inline-form">
+                      <button type="submit">${t("layout.signOut", { name: account.displayName })}</button>
+                    </form>
+                  </li>`
+                : html`<li><a href="/sign-in">${t("layout.signIn")}</a></li>`}
+            </ul>
+          </nav>
+          <nav aria-label=${t("layout.languages")} class="languages">
+            <ul>
+              ${LANGUAGES.map(
+                (code) => html`<li>
+                  <a href=${languageLink(currentUrl, code)} lang=${code} hreflang=${code} aria-current=${code === language ? "true" : undefined}>
+                    ${t(`languages.${code}`, { lng: code })}
+                  </a>
+                </li>`,
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex="-1">
+          ${notice ? html`<p class="notice" role="status">${notice}</p>` : null}
+          ${props.children}
+        </main>
+        <footer class="site-footer">
+          <p>${t("layout.footer")}</p>
+        </footer>
+      </body>
+    </html>
+  `;
+}

@@ -1,0 +1,178 @@
+import { TEXT_FIELDS } from "../../src/domain/practice.ts";
+import {
+  EVIDENCE_LEVELS,
+  GCM_OBJECTIVES,
+  LANGUAGES,
+  LICENCES,
+  PRACTICE_STATUSES,
+  PRACTICE_TYPES,
+  REGIONS,
+  SCOPES,
+  TARGET_GROUPS,
+  THEME_IDS,
+} from "../../src/domain/vocabulary.ts";
+import { fieldId, type FormErrors, type PracticeForm } from "../../src/web/practice-form.ts";
+import { html, type PageContext, type Translate } from "../html.ts";
+import { Layout } from "../layout.ts";
+
+interface FieldProps {
+  t: Translate;
+  name: string;
+  label: string;
+  form: PracticeForm;
+  errors: FormErrors;
+  hint?: string;
+}
+
+function value(form: PracticeForm, name: string): string {
+  const current = form[name];
+  return Array.isArray(current) ? (current[0] ?? "") : (current ?? "");
+}
+
+function selected(form: PracticeForm, name: string): string[] {
+  const current = form[name];
+  return Array.isArray(current) ? current : current ? [current] : [];
+}
+
+function describedBy(props: FieldProps): string | undefined {
+  const ids = [props.hint ? `${fieldId(props.name)}-hint` : null, props.errors[props.name] ? `${fieldId(props.name)}-error` : null].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+function FieldMessages(props: FieldProps) {
+  return html`
+    ${props.hint ? html`<p class="hint" id=${`${fieldId(props.name)}-hint`}>${props.hint}</p>` : null}
+    ${props.errors[props.name] ? html`<p class="field-error" id=${`${fieldId(props.name)}-error`}>${props.t(`errors:${props.errors[props.name]}`)}</p>` : null}
+  `;
+}
+
+function TextInput(props: FieldProps & { type?: string; multiline?: boolean; rows?: number; lang?: string }) {
+  const id = fieldId(props.name);
+  const invalid = props.errors[props.name] ? "true" : undefined;
+  return html`
+    <div class="field">
+      <label for=${id}>${props.label}</label>
+      ${props.multiline
+        ? html`<textarea id=${id} name=${props.name} rows=${props.rows ?? 4} lang=${props.lang} aria-invalid=${invalid} aria-describedby=${describedBy(props)}>${value(props.form, props.name)}</textarea>`
+        : html`<input id=${id} name=${props.name} type=${props.type ?? "text"} value=${value(props.form, props.name)} lang=${props.lang}
+            aria-invalid=${invalid} aria-describedby=${describedBy(props)} />`}
+      <${FieldMessages} ...${props} />
+    </div>
+  `;
+}
+
+function Select(props: FieldProps & { options: readonly string[]; labelOf: (option: string) => string; allowEmpty?: boolean }) {
+  const id = fieldId(props.name);
+  const current = value(props.form, props.name);
+  return html`
+    <div class="field">
+      <label for=${id}>${props.label}</label>
+      <select id=${id} name=${props.name} aria-invalid=${props.errors[props.name] ? "true" : undefined} aria-describedby=${describedBy(props)}>
+        ${props.allowEmpty ? html`<option value="">${props.t("editor.choose")}</option>` : null}
+        ${props.options.map((option) => html`<option value=${option} selected=${option === current}>${props.labelOf(option)}</option>`)}
+      </select>
+      <${FieldMessages} ...${props} />
+    </div>
+  `;
+}
+
+function Checkboxes(props: FieldProps & { options: readonly (string | number)[]; labelOf: (option: string) => string }) {
+  const chosen = selected(props.form, props.name);
+  const base = fieldId(props.name);
+  return html`
+    <fieldset class="checkboxes" aria-invalid=${props.errors[props.name] ? "true" : undefined} aria-describedby=${describedBy(props)} id=${base}>
+      <legend>${props.label}</legend>
+      ${props.options.map((option) => {
+        const id = `${base}-${option}`;
+        return html`<div class="choice">
+          <input type="checkbox" id=${id} name=${props.name} value=${String(option)} checked=${chosen.includes(String(option))} />
+          <label for=${id}>${props.labelOf(String(option))}</label>
+        </div>`;
+      })}
+      <${FieldMessages} ...${props} />
+    </fieldset>
+  `;
+}
+
+/** The practice editor: text in up to three languages, then the practice profile. Errors sit next to their fields and are summarised on top. */
+export function EditorPage(props: { context: PageContext; form: PracticeForm; errors: FormErrors; action: string; isNew: boolean; published: boolean; deleteAction: string | null }) {
+  const { t } = props.context;
+  const common = { t, form: props.form, errors: props.errors };
+  const errorEntries = Object.entries(props.errors);
+  const title = props.isNew ? t("editor.newTitle") : t("editor.editTitle");
+  return html`
+    <${Layout} context=${props.context} title=${title}>
+      <h1>${title}</h1>
+      ${errorEntries.length > 0
+        ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
+            <ul>
+              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: t(`languages.${name.split(".")[1]}`) })}: ${t(`errors:${key}`)}</a></li>`)}
+            </ul>
+          </div>`
+        : null}
+      <form method="post" action=${props.action} class="editor" novalidate>
+        <${Select} ...${common} name="primaryLanguage" label=${t("editor.primaryLanguage")} hint=${t("editor.primaryLanguageHint")}
+          options=${LANGUAGES} labelOf=${(code: string) => t(`languages.${code}`)} />
+        ${LANGUAGES.map(
+          (language) => html`
+            <fieldset class="language-block" lang=${language}>
+              <legend lang=${props.context.language}>${t("editor.textIn", { language: t(`languages.${language}`) })}</legend>
+              ${TEXT_FIELDS.map(
+                (field) => html`<${TextInput} ...${common} name=${`text.${language}.${field}`} lang=${language}
+                  label=${t(`editor.fieldNames.${field}`, { language: t(`languages.${language}`) })}
+                  multiline=${field !== "title"} rows=${field === "body" ? 10 : field === "summary" ? 3 : 4}
+                  hint=${field === "body" ? t("editor.bodyHint") : undefined} />`,
+              )}
+            </fieldset>
+          `,
+        )}
+        <fieldset>
+          <legend>${t("practice.profile")}</legend>
+          <${Checkboxes} ...${common} name="themes" label=${t("practice.fields.themes")} options=${THEME_IDS} labelOf=${(id: string) => t(`vocabulary:themes.${id}`)} />
+          <${Checkboxes} ...${common} name="gcmObjectives" label=${t("practice.fields.gcmObjectives")} options=${GCM_OBJECTIVES}
+            labelOf=${(n: string) => t("vocabulary:gcmObjective", { number: n })} />
+          <${TextInput} ...${common} name="sdgTargets" label=${t("practice.fields.sdgTargets")} hint=${t("editor.sdgHint")} />
+          <${Select} ...${common} name="scope" label=${t("practice.fields.scope")} options=${SCOPES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:scopes.${id}`)} />
+          <${TextInput} ...${common} name="countries" label=${t("practice.fields.countries")} hint=${t("editor.countriesHint")} />
+          <${Checkboxes} ...${common} name="regions" label=${t("practice.fields.regions")} options=${REGIONS} labelOf=${(id: string) => t(`vocabulary:regions.${id}`)} />
+          <${Checkboxes} ...${common} name="targetGroups" label=${t("practice.fields.targetGroups")} options=${TARGET_GROUPS} labelOf=${(id: string) => t(`vocabulary:targetGroups.${id}`)} />
+          <${Select} ...${common} name="practiceType" label=${t("practice.fields.practiceType")} options=${PRACTICE_TYPES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:practiceTypes.${id}`)} />
+          <${TextInput} ...${common} name="implementer" label=${t("practice.fields.implementer")} />
+          <${TextInput} ...${common} name="partners" label=${t("practice.fields.partners")} multiline=${true} rows=${3} hint=${t("editor.partnersHint")} />
+          <${TextInput} ...${common} name="periodStart" type="date" label=${t("editor.fieldNames.periodStart")} />
+          <${TextInput} ...${common} name="periodEnd" type="date" label=${t("editor.fieldNames.periodEnd")} hint=${t("editor.periodEndHint")} />
+          <${Select} ...${common} name="practiceStatus" label=${t("practice.fields.practiceStatus")} options=${PRACTICE_STATUSES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:practiceStatuses.${id}`)} />
+          <${Select} ...${common} name="evidenceLevel" label=${t("practice.fields.evidenceLevel")} options=${EVIDENCE_LEVELS} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:evidenceLevels.${id}`)} />
+          <${Select} ...${common} name="licence" label=${t("practice.fields.licence")} options=${LICENCES} labelOf=${(id: string) => t(`vocabulary:licences.${id}`)} />
+        </fieldset>
+        <fieldset>
+          <legend>${t("practice.fields.focalPoint")}</legend>
+          <${TextInput} ...${common} name="focalPointName" label=${t("editor.fieldNames.focalPointName")} />
+          <${TextInput} ...${common} name="focalPointEmail" type="email" label=${t("editor.fieldNames.focalPointEmail")} />
+          <div class="choice">
+            <input type="checkbox" id="field-focalPointFederate" name="focalPointFederate" checked=${value(props.form, "focalPointFederate") === "on"} />
+            <label for="field-focalPointFederate">${t("editor.focalPointFederate")}</label>
+          </div>
+        </fieldset>
+        <div class="actions">
+          ${props.published
+            ? html`<button type="submit" name="action" value="publish">${t("editor.saveChanges")}</button>`
+            : html`<button type="submit" name="action" value="publish">${t("editor.publish")}</button>
+                <button type="submit" name="action" value="draft" class="secondary">${t("editor.saveDraft")}</button>`}
+        </div>
+      </form>
+      ${props.deleteAction
+        ? html`<form method="post" action=${props.deleteAction} class="danger-zone">
+            <h2>${t("editor.deleteTitle")}</h2>
+            <p>${t("editor.deleteWarning")}</p>
+            <div class="choice">
+              <input type="checkbox" id="confirm-delete" name="confirm" value="yes" required />
+              <label for="confirm-delete">${t("editor.deleteConfirm")}</label>
+            </div>
+            <button type="submit" class="danger">${t("editor.delete")}</button>
+          </form>`
+        : null}
+    <//>
+  `;
+}

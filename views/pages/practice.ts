@@ -1,0 +1,93 @@
+import type { Practice, PracticeText } from "../../src/domain/practice.ts";
+import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
+import { LANGUAGES } from "../../src/domain/vocabulary.ts";
+import { Discussion, type ReplyView } from "../components/discussion.ts";
+import { practicePath } from "../components/practice-card.ts";
+import { html, type PageContext } from "../html.ts";
+import { Layout } from "../layout.ts";
+
+function TextSection(props: { title: string; text: string; lang?: string }) {
+  if (!props.text) return null;
+  return html`<section lang=${props.lang}>
+    <h2>${props.title}</h2>
+    <div dangerouslySetInnerHTML=${{ __html: plainTextToHtml(props.text) }}></div>
+  </section>`;
+}
+
+/** A practice's page: its text in the reader's language (saying so when another is shown), profile fields and discussion. */
+export function PracticePage(props: {
+  context: PageContext;
+  practice: Practice;
+  sourceName: string | null;
+  replies: ReplyView[];
+  likes: number;
+  shares: number;
+  replyTo: ReplyView | null;
+  replyForm: { content: string; language: string; error: string | null };
+  canEdit: boolean;
+}) {
+  const { t, language } = props.context;
+  const { practice } = props;
+  const chosen = pickLanguage(practice.text, language, practice.primaryLanguage)!;
+  const text: PracticeText = chosen.value;
+  const contentLanguage = chosen.language !== language ? chosen.language : undefined;
+  const path = practicePath(practice);
+  const others = LANGUAGES.filter((code) => code !== chosen.language && practice.text[code]);
+  const bodyHtml = practice.bodyHtml?.[chosen.language as keyof typeof practice.bodyHtml] ?? plainTextToHtml(text.body);
+  const list = (values: string[], prefix: string) => values.map((value) => t(`${prefix}.${value}`)).join(", ");
+  const regionName = new Intl.DisplayNames([language], { type: "region" });
+  return html`
+    <${Layout} context=${props.context} title=${text.title}>
+      <article class="practice">
+        <header>
+          <p class="kind">${t("practice.kind")}</p>
+          <h1 lang=${contentLanguage}>${text.title}</h1>
+          ${contentLanguage ? html`<p class="notice">${t("practice.fallbackNotice", { language: t(`languages.${chosen.language}`) })}</p>` : null}
+          ${others.length > 0
+            ? html`<p>${t("practice.otherVersions")}${" "}
+                ${others.map((code, index) => html`${index > 0 ? ", " : ""}<a href=${`${path}?lang=${code}`} hreflang=${code} lang=${code}>${t(`languages.${code}`, { lng: code })}</a>`)}</p>`
+            : null}
+          ${practice.local ? null : html`<p class="origin">${t("practice.fromPartner", { source: props.sourceName ?? new URL(practice.iri).host })}${" "}
+              <a href=${practice.url} rel="noopener">${t("practice.viewOriginal")}</a></p>`}
+          ${practice.status === "draft" ? html`<p class="badge">${t("practice.draft")}</p>` : null}
+          ${props.canEdit
+            ? html`<p class="actions"><a href=${`${path}/edit`}>${t("practice.edit")}</a></p>`
+            : null}
+        </header>
+        <p class="lead" lang=${contentLanguage}>${text.summary}</p>
+        <div class="body" lang=${contentLanguage} dangerouslySetInnerHTML=${{ __html: bodyHtml }}></div>
+        <${TextSection} title=${t("practice.fields.results")} text=${text.results} lang=${contentLanguage} />
+        <${TextSection} title=${t("practice.fields.challenges")} text=${text.challenges} lang=${contentLanguage} />
+        <${TextSection} title=${t("practice.fields.lessonsLearned")} text=${text.lessonsLearned} lang=${contentLanguage} />
+        <${TextSection} title=${t("practice.fields.replication")} text=${text.replication} lang=${contentLanguage} />
+        <section aria-labelledby="profile-heading">
+          <h2 id="profile-heading">${t("practice.profile")}</h2>
+          <dl class="profile">
+            <dt>${t("practice.fields.themes")}</dt><dd>${list(practice.themes, "vocabulary:themes")}</dd>
+            ${practice.gcmObjectives.length ? html`<dt>${t("practice.fields.gcmObjectives")}</dt><dd>${practice.gcmObjectives.map((n) => t("vocabulary:gcmObjective", { number: n })).join(", ")}</dd>` : null}
+            ${practice.sdgTargets.length ? html`<dt>${t("practice.fields.sdgTargets")}</dt><dd>${practice.sdgTargets.join(", ")}</dd>` : null}
+            <dt>${t("practice.fields.scope")}</dt><dd>${t(`vocabulary:scopes.${practice.scope}`)}</dd>
+            ${practice.countries.length ? html`<dt>${t("practice.fields.countries")}</dt><dd>${practice.countries.map((code) => regionName.of(code) ?? code).join(", ")}</dd>` : null}
+            ${practice.regions.length ? html`<dt>${t("practice.fields.regions")}</dt><dd>${list(practice.regions, "vocabulary:regions")}</dd>` : null}
+            ${practice.targetGroups.length ? html`<dt>${t("practice.fields.targetGroups")}</dt><dd>${list(practice.targetGroups, "vocabulary:targetGroups")}</dd>` : null}
+            <dt>${t("practice.fields.practiceType")}</dt><dd>${t(`vocabulary:practiceTypes.${practice.practiceType}`)}</dd>
+            <dt>${t("practice.fields.implementer")}</dt><dd>${practice.implementer || t("practice.notGiven")}</dd>
+            ${practice.partners.length ? html`<dt>${t("practice.fields.partners")}</dt><dd>${practice.partners.join(", ")}</dd>` : null}
+            <dt>${t("practice.fields.period")}</dt>
+            <dd>${practice.periodEnd ? t("practice.periodRange", { start: practice.periodStart, end: practice.periodEnd }) : t("practice.periodSince", { start: practice.periodStart })}
+              ${" · "}${t(`vocabulary:practiceStatuses.${practice.practiceStatus}`)}</dd>
+            <dt>${t("practice.fields.evidenceLevel")}</dt><dd>${t(`vocabulary:evidenceLevels.${practice.evidenceLevel}`)}</dd>
+            <dt>${t("practice.fields.licence")}</dt><dd>${t(`vocabulary:licences.${practice.licence}`, { defaultValue: practice.licence })}</dd>
+            ${practice.focalPoint && (practice.focalPoint.federate || props.canEdit)
+              ? html`<dt>${t("practice.fields.focalPoint")}</dt><dd>${practice.focalPoint.name} (<a href=${`mailto:${practice.focalPoint.email}`}>${practice.focalPoint.email}</a>)</dd>`
+              : null}
+          </dl>
+        </section>
+      </article>
+      ${practice.status === "published"
+        ? html`<${Discussion} context=${props.context} itemIri=${practice.iri} pagePath=${path} replies=${props.replies}
+            likes=${props.likes} shares=${props.shares} replyTo=${props.replyTo} form=${props.replyForm} />`
+        : null}
+    <//>
+  `;
+}

@@ -1,0 +1,134 @@
+import type { Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
+import { html, type PageContext } from "../html.ts";
+import { Layout } from "../layout.ts";
+
+/** Sign-in form; a failed attempt keeps the username and says why. */
+export function SignInPage(props: { context: PageContext; username: string; error: string | null; next: string }) {
+  const { t } = props.context;
+  return html`
+    <${Layout} context=${props.context} title=${t("signIn.title")}>
+      <h1>${t("signIn.title")}</h1>
+      ${props.error ? html`<p class="field-error" role="alert" id="sign-in-error">${t(`errors:${props.error}`)}</p>` : null}
+      <form method="post" action="/sign-in" class="narrow">
+        <input type="hidden" name="next" value=${props.next} />
+        <div class="field">
+          <label for="username">${t("signIn.username")}</label>
+          <input id="username" name="username" autocomplete="username" required value=${props.username}
+            aria-describedby=${props.error ? "sign-in-error" : undefined} />
+        </div>
+        <div class="field">
+          <label for="password">${t("signIn.password")}</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required />
+        </div>
+        <button type="submit">${t("signIn.submit")}</button>
+      </form>
+    <//>
+  `;
+}
+
+/** A short page for errors and gone items. */
+export function MessagePage(props: { context: PageContext; title: string; message: string }) {
+  return html`
+    <${Layout} context=${props.context} title=${props.title}>
+      <h1>${props.title}</h1>
+      <p>${props.message}</p>
+      <p><a href="/library">${props.context.t("home.browseLibrary")}</a></p>
+    <//>
+  `;
+}
+
+function formatDate(language: string, iso: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+}
+
+/** Admin federation page: follow a partner, who we follow, who follows us, approval, recent inbound activity. */
+export function FederationAdminPage(props: {
+  context: PageContext;
+  handle: string;
+  following: Following[];
+  followers: Follower[];
+  requireApproval: boolean;
+  inbound: InboundLogEntry[];
+  followForm: { handle: string; error: string | null };
+}) {
+  const { t, language } = props.context;
+  const pending = props.followers.filter((follower) => follower.status === "pending");
+  const accepted = props.followers.filter((follower) => follower.status === "accepted");
+  return html`
+    <${Layout} context=${props.context} title=${t("admin.federationTitle")}>
+      <h1>${t("admin.federationTitle")}</h1>
+      <p>${t("admin.ourHandle", { handle: props.handle })}</p>
+      <section aria-labelledby="follow-heading">
+        <h2 id="follow-heading">${t("admin.followPartner")}</h2>
+        <form method="post" action="/admin/federation/follow" class="narrow" novalidate>
+          <div class="field">
+            <label for="partner-handle">${t("admin.partnerHandle")}</label>
+            <p class="hint" id="partner-handle-hint">${t("admin.partnerHandleHint")}</p>
+            <input id="partner-handle" name="handle" value=${props.followForm.handle} required
+              aria-invalid=${props.followForm.error ? "true" : undefined}
+              aria-describedby=${props.followForm.error ? "partner-handle-hint partner-handle-error" : "partner-handle-hint"} />
+            ${props.followForm.error ? html`<p class="field-error" id="partner-handle-error">${props.followForm.error}</p>` : null}
+          </div>
+          <button type="submit">${t("admin.follow")}</button>
+        </form>
+      </section>
+      <section aria-labelledby="following-heading">
+        <h2 id="following-heading">${t("admin.following", { count: props.following.length })}</h2>
+        ${props.following.length === 0 ? html`<p>${t("admin.noFollowing")}</p>` : html`
+          <table>
+            <thead><tr><th scope="col">${t("admin.partner")}</th><th scope="col">${t("admin.status")}</th><th scope="col">${t("admin.since")}</th><th scope="col"><span class="visually-hidden">${t("admin.actions")}</span></th></tr></thead>
+            <tbody>
+              ${props.following.map((entry) => html`<tr>
+                <td>${entry.name ? html`${entry.name} ` : null}<span class="handle">${entry.handle}</span></td>
+                <td>${t(`admin.followingStatus.${entry.status}`)}</td>
+                <td><time datetime=${entry.created}>${formatDate(language, entry.created)}</time></td>
+                <td><form method="post" action="/admin/federation/unfollow" class="inline-form">
+                  <input type="hidden" name="actor" value=${entry.actorIri} />
+                  <button type="submit" aria-label=${t("admin.unfollowNamed", { handle: entry.handle })}>${t("admin.unfollow")}</button>
+                </form></td>
+              </tr>`)}
+            </tbody>
+          </table>`}
+      </section>
+      <section aria-labelledby="followers-heading">
+        <h2 id="followers-heading">${t("admin.followers", { count: accepted.length })}</h2>
+        <form method="post" action="/admin/federation/approval" class="inline-form">
+          <input type="hidden" name="required" value=${props.requireApproval ? "false" : "true"} />
+          <p>${props.requireApproval ? t("admin.approvalOn") : t("admin.approvalOff")}${" "}
+            <button type="submit">${props.requireApproval ? t("admin.turnApprovalOff") : t("admin.turnApprovalOn")}</button></p>
+        </form>
+        ${pending.length > 0 ? html`
+          <h3>${t("admin.pending", { count: pending.length })}</h3>
+          <ul>
+            ${pending.map((follower) => html`<li>
+              ${follower.name ?? follower.handle ?? follower.actorIri} <span class="handle">${follower.handle}</span>
+              <form method="post" action="/admin/federation/followers" class="inline-form">
+                <input type="hidden" name="actor" value=${follower.actorIri} />
+                <button type="submit" name="decision" value="accept">${t("admin.approve")}</button>
+                <button type="submit" name="decision" value="reject" class="secondary">${t("admin.reject")}</button>
+              </form>
+            </li>`)}
+          </ul>` : null}
+        ${accepted.length === 0 ? html`<p>${t("admin.noFollowers")}</p>` : html`
+          <ul>
+            ${accepted.map((follower) => html`<li>${follower.name ?? follower.handle ?? follower.actorIri} <span class="handle">${follower.handle ?? follower.actorIri}</span></li>`)}
+          </ul>`}
+      </section>
+      <section aria-labelledby="inbound-heading">
+        <h2 id="inbound-heading">${t("admin.inbound")}</h2>
+        ${props.inbound.length === 0 ? html`<p>${t("admin.noInbound")}</p>` : html`
+          <table>
+            <thead><tr><th scope="col">${t("admin.received")}</th><th scope="col">${t("admin.activity")}</th><th scope="col">${t("admin.outcome")}</th><th scope="col">${t("admin.reason")}</th></tr></thead>
+            <tbody>
+              ${props.inbound.map((entry) => html`<tr>
+                <td><time datetime=${entry.received}>${formatDate(language, entry.received)}</time></td>
+                <td>${entry.type} <span class="handle">${entry.actorIri ?? ""}</span></td>
+                <td>${t(`admin.outcomes.${entry.outcome}`)}</td>
+                <td lang="en">${entry.reason}</td>
+              </tr>`)}
+            </tbody>
+          </table>`}
+      </section>
+    <//>
+  `;
+}
