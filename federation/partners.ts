@@ -29,11 +29,31 @@ async function lookupActor(ctx: Ctx, handle: string): Promise<Actor> {
   let found;
   try {
     found = await ctx.lookupObject(query.startsWith("http") ? query : query.replace(/^@?/, "@"), { documentLoader });
+    if (!found && !query.startsWith("http") && ctx.data.config.allowPrivateAddresses) {
+      const actorUrl = await plainHttpWebFinger(query);
+      if (actorUrl) found = await ctx.lookupObject(actorUrl, { documentLoader });
+    }
   } catch (error) {
     throw new PartnerError(`Could not look up ${handle}: ${(error as Error).message}`);
   }
   if (!found || !isActor(found) || !found.id) throw new PartnerError(`No actor found for ${handle}`);
   return found;
+}
+
+/**
+ * Resolves a handle with WebFinger over plain http. Fedify always uses
+ * https for acct: handles, which local multi-instance setups on loopback
+ * do not serve, so this runs only when ALLOW_PRIVATE_ADDRESSES is on.
+ */
+async function plainHttpWebFinger(handle: string): Promise<string | null> {
+  const [, user, host] = handle.match(/^@?([^@\s]+)@([^@\s]+)$/) ?? [];
+  if (!user || !host) return null;
+  const url = `http://${host}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${user}@${host}`)}`;
+  const response = await fetch(url, { headers: { Accept: "application/jrd+json" }, redirect: "error", signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) return null;
+  const document = (await response.json()) as { links?: { rel?: string; type?: string; href?: string }[] };
+  const self = document.links?.find((link) => link.rel === "self" && link.href && /activity\+json|ld\+json/.test(link.type ?? ""));
+  return self?.href ?? null;
 }
 
 /** Sends Follow from our organization to a partner and records it as pending until Accept arrives. */
@@ -110,7 +130,8 @@ export async function importPartnerArticle(ctx: Ctx, iri: string, sourceActor: s
   }
   let compacted: Record<string, unknown>;
   try {
-    compacted = await compactArticle(document, (url) => documentLoader(url));
+    // Contexts come through Fedify's context loader, which has the common ones preloaded and caches the rest.
+    compacted = await compactArticle(document, (url) => ctx.contextLoader(url));
   } catch (error) {
     return { ok: false, reason: `Article ${iri} is not valid JSON-LD: ${(error as Error).message}` };
   }

@@ -1,0 +1,87 @@
+import { expect } from "chai";
+
+import { Browser, eventually, practiceForm } from "./support/instance.ts";
+import { InstanceProcess } from "./support/process.ts";
+
+/** Two instances as separate processes on loopback, each with its own port and data folder. */
+describe("two instances", function () {
+  this.timeout(120_000);
+  let a: InstanceProcess;
+  let b: InstanceProcess;
+  let editorA: Browser;
+  let memberB: Browser;
+  let slug = "";
+  let practiceIri = "";
+
+  before(async () => {
+    a = await InstanceProcess.create("a");
+    b = await InstanceProcess.create("b");
+    await a.createAccount("editor", "editor");
+    await b.createAccount("admin", "admin");
+    await b.createAccount("member", "member");
+    await Promise.all([a.start(), b.start()]);
+    editorA = new Browser(a.origin);
+    await editorA.signIn("editor");
+    memberB = new Browser(b.origin);
+    await memberB.signIn("member");
+  });
+
+  afterEach(function () {
+    // The processes' own logs say why a step timed out.
+    if (this.currentTest?.state === "failed") console.log(`--- A ---\n${a.output.slice(-4000)}\n--- B ---\n${b.output.slice(-4000)}`);
+  });
+
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    a?.cleanUp();
+    b?.cleanUp();
+  });
+
+  it("B follows A from its admin page", async () => {
+    const admin = new Browser(b.origin);
+    await admin.signIn("admin");
+    const handle = `@org@localhost:${a.port}`;
+    const response = await admin.post("/admin/federation/follow", { handle });
+    expect(response.status, await response.clone().text()).to.equal(303);
+    await eventually(async () => (await (await admin.get("/admin/federation")).text()).includes("Following</td>"), "B to see A's Accept");
+    await eventually(async () => (await (await fetch(`${a.origin}/actors/org/followers`, { headers: { Accept: "application/activity+json" } })).json()).totalItems === 1, "A to list B as follower");
+  });
+
+  it("A publishes in three languages and B shows it", async () => {
+    const created = await editorA.post("/practices", practiceForm("Shared across instances"));
+    expect(created.status).to.equal(303);
+    slug = new URL(created.headers.get("location")!, a.origin).pathname.split("/")[2];
+    practiceIri = `${a.origin}/practices/${slug}`;
+    const library = await eventually(async () => {
+      const page = await (await fetch(`${b.origin}/library`)).text();
+      return page.includes("Shared across instances") ? page : null;
+    }, "B's library to show A's practice");
+    expect(library).to.contain("From ");
+    const copyPath = library.match(/href="(\/library\/[^"]+)"/)![1];
+    const french = await (await fetch(`${b.origin}${copyPath}?lang=fr`)).text();
+    expect(french).to.contain("Shared across instances (FR)");
+    const spanish = await (await fetch(`${b.origin}${copyPath}`, { headers: { "Accept-Language": "es" } })).text();
+    expect(spanish).to.contain("Shared across instances (ES)");
+    expect(spanish).to.contain("Red de Intérpretes");
+  });
+
+  it("a member of B replies and A shows it", async () => {
+    const library = await (await fetch(`${b.origin}/library`)).text();
+    const copyPath = library.match(/href="(\/library\/[^"]+)"/)![1];
+    const response = await memberB.post(`${copyPath}/replies`, { content: "We tried this in Quito and it worked.", language: "en" });
+    expect(response.status).to.equal(303);
+    await eventually(async () => (await (await fetch(practiceIri)).text()).includes("We tried this in Quito"), "A to show B's reply");
+  });
+
+  it("A edits and B's copy changes", async () => {
+    const form = { ...practiceForm("Shared across instances, revised"), action: "publish" };
+    const response = await editorA.post(`/practices/${slug}/edit`, form);
+    expect(response.status).to.equal(303);
+    await eventually(async () => (await (await fetch(`${b.origin}/library`)).text()).includes("Shared across instances, revised"), "B's copy to change");
+  });
+
+  it("A deletes and B's copy goes", async () => {
+    expect((await editorA.post(`/practices/${slug}/delete`, { confirm: "yes" })).status).to.equal(303);
+    await eventually(async () => !(await (await fetch(`${b.origin}/library`)).text()).includes("Shared across instances"), "B's copy to go");
+  });
+});
