@@ -28,6 +28,7 @@ export interface SettingDescription {
 
 export const SETTINGS: SettingDescription[] = [
   { name: "PORT", defaultValue: "8080", description: "TCP port the HTTP server listens on (1-65535)." },
+  { name: "HOST", defaultValue: "all interfaces", description: "Address the HTTP server binds, such as localhost." },
   { name: "ORIGIN", defaultValue: "http://localhost:$PORT", description: "Public base URL of the instance; every ActivityPub id starts with it." },
   { name: "DATA_DIR", defaultValue: "./data", description: "Folder for the SQLite database; created if missing." },
   { name: "ORGANIZATION_HANDLE", defaultValue: "org", description: "Username of the organization's Group actor (acct:HANDLE@host)." },

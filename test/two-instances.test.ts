@@ -27,7 +27,7 @@ describe("two instances", function () {
   });
 
   afterEach(function () {
-    // The processes' own logs say why a step timed out.
+    // The processes' own logs show why a step timed out.
     if (this.currentTest?.state === "failed") console.log(`--- A ---\n${a.output.slice(-4000)}\n--- B ---\n${b.output.slice(-4000)}`);
   });
 
