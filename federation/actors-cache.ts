@@ -1,6 +1,7 @@
 import { isActor, type Actor } from "@fedify/vocab";
 
 import type { RemoteActor, Store } from "../src/storage/types.ts";
+import { typeName } from "./inbox/journal.ts";
 
 /** Keeps what we show of a remote actor: name, handle, profile link, inboxes. */
 export async function rememberActor(store: Store, actor: Actor): Promise<RemoteActor | null> {
@@ -13,7 +14,7 @@ export async function rememberActor(store: Store, actor: Actor): Promise<RemoteA
     handle: username ? `@${username}@${host}` : null,
     name: actor.name?.toString() ?? username,
     url,
-    type: actor.constructor.name,
+    type: typeName(actor),
     inbox: actor.inboxId?.href ?? null,
     sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
     fetched: new Date().toISOString(),

@@ -9,7 +9,7 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import { onCreated, onDeleted, onUpdated } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed, onFollowRejected, onUnfollowed } from "./inbox/following.ts";
-import { record } from "./inbox/journal.ts";
+import { record, typeName } from "./inbox/journal.ts";
 import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
 import { registerObjects } from "./objects.ts";
 import { Outbound } from "./outbound.ts";
@@ -31,7 +31,9 @@ export interface MingaFederation {
 
 /** Undo is routed by what it undoes. */
 async function onUndone(ctx: Ctx, undo: Undo): Promise<void> {
-  const inner = await undo.getObject({ ...ctx, crossOrigin: "ignore" }).catch(() => null);
+  const fetched = await undo.getObject({ ...ctx, crossOrigin: "ignore" }).catch(() => null);
+  // A fragment id such as ".../users/alice#likes/2" dereferences to the actor document, which is not the undone activity.
+  const inner = fetched?.id?.href === undo.objectId?.href ? fetched : null;
   if (inner instanceof Follow) return onUnfollowed(ctx, undo, inner);
   if (inner instanceof Like) return onReactionUndone(ctx, undo, "like");
   if (inner instanceof Announce) return onReactionUndone(ctx, undo, "announce");
@@ -40,7 +42,7 @@ async function onUndone(ctx: Ctx, undo: Undo): Promise<void> {
     const stored = await ctx.data.store.reactions.byActivity(undo.objectId.href);
     if (stored) return onReactionUndone(ctx, undo, stored.type);
   }
-  return record(ctx, undo, "ignored", `Undo of ${inner?.constructor.name ?? "an unknown object"} is not handled`);
+  return record(ctx, undo, "ignored", `Undo of ${inner ? typeName(inner) : "an unknown object"} is not handled`);
 }
 
 /**
@@ -86,7 +88,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
   const listeners = federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
   for (const [type, handler] of handlers) listeners.on(type as typeof Activity, handler as (ctx: Ctx, activity: Activity) => Promise<void>);
   // Fedify drops unhandled types silently; this fallback records why nothing happened.
-  listeners.on(Activity, (ctx, activity) => record(ctx, activity, "ignored", `${activity.constructor.name} activities are not supported`));
+  listeners.on(Activity, (ctx, activity) => record(ctx, activity, "ignored", `${typeName(activity)} activities are not supported`));
   listeners.onError((ctx, error) => log.error("Inbox listener failed: {error}", { error }));
 
   return {

@@ -21,6 +21,9 @@ if ((await instance.store.accounts.count()) === 0) {
 }
 log.info("Open {origin} in a browser", { origin: config.origin });
 
+// A last resort: a promise rejected outside any request is logged instead of ending the process.
+process.on("unhandledRejection", (error) => log.error("Unhandled rejection: {error}", { error }));
+
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {

@@ -7,7 +7,7 @@ import { rememberActor } from "../actors-cache.ts";
 import type { DomainEventsWithContext } from "../outbound.ts";
 import { importPartnerArticle } from "../partners.ts";
 import type { FederationServices } from "../services.ts";
-import { record, sameOrigin } from "./journal.ts";
+import { record, sameOrigin, typeName } from "./journal.ts";
 
 type Ctx = InboxContext<FederationServices>;
 
@@ -85,7 +85,7 @@ export async function onCreated(ctx: Ctx, create: Create, events: DomainEventsWi
   if (!object) return record(ctx, create, "rejected", "Create has no object, or its object is on another server than the activity");
   if (object instanceof Note) return onReplyCreated(ctx, create, object, events);
   if (object instanceof Article && object.replyTargetId === null) return onPartnerArticle(ctx, create, object.id);
-  return record(ctx, create, "ignored", `${object.constructor.name} objects are not stored by this instance`);
+  return record(ctx, create, "ignored", `${typeName(object)} objects are not stored by this instance`);
 }
 
 /** Create or Update of an Article by a partner we follow: refresh the library copy from its origin. */
@@ -132,7 +132,7 @@ export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
     await store.replies.save({ ...reply, contentHtml: html, language: language ?? reply.language, updated: object.updated?.toString() ?? new Date().toISOString() });
     return record(ctx, update, "accepted", "Reply updated");
   }
-  return record(ctx, update, "ignored", `Updates of ${object.constructor.name} objects are not handled`);
+  return record(ctx, update, "ignored", `Updates of ${typeName(object)} objects are not handled`);
 }
 
 /** Delete: a remote reply, a partner's practice, or a whole remote actor. */

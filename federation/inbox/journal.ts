@@ -1,5 +1,5 @@
 import type { InboxContext } from "@fedify/fedify";
-import type { Activity } from "@fedify/vocab";
+import { getTypeId, type Activity, type Object as ASObject } from "@fedify/vocab";
 
 import { logger } from "../../src/logging.ts";
 import type { InboundOutcome } from "../../src/storage/types.ts";
@@ -18,7 +18,7 @@ export async function record(
   outcome: InboundOutcome,
   reason: string,
 ): Promise<void> {
-  const type = activity.constructor.name;
+  const type = typeName(activity);
   const fields = { activityId: activity.id?.href ?? null, type, actor: activity.actorId?.href ?? null, outcome, reason };
   if (outcome === "accepted") log.info("Accepted {type} from {actor}: {reason}", fields);
   else log.debug("Did not apply {type} from {actor}: {reason}", fields);
@@ -40,4 +40,10 @@ export function sameOrigin(a: URL | string | null | undefined, b: URL | string |
   } catch {
     return false;
   }
+}
+
+/** The ActivityStreams type of an object, such as "Like" or "EmojiReact", read from its type IRI rather than its class. */
+export function typeName(object: ASObject): string {
+  const iri = getTypeId(object).href;
+  return iri.slice(Math.max(iri.lastIndexOf("#"), iri.lastIndexOf("/")) + 1);
 }

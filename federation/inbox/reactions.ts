@@ -3,7 +3,7 @@ import { Announce, Like, type Undo } from "@fedify/vocab";
 
 import type { ReactionType } from "../../src/storage/types.ts";
 import type { FederationServices } from "../services.ts";
-import { record } from "./journal.ts";
+import { record, typeName } from "./journal.ts";
 
 type Ctx = InboxContext<FederationServices>;
 
@@ -17,7 +17,7 @@ async function isReactable(ctx: Ctx, iri: string): Promise<boolean> {
 }
 
 async function onReaction(ctx: Ctx, activity: Like | Announce, type: ReactionType): Promise<void> {
-  if (!activity.id || !activity.actorId || !activity.objectId) return record(ctx, activity, "rejected", `${activity.constructor.name} lacks id, actor or object`);
+  if (!activity.id || !activity.actorId || !activity.objectId) return record(ctx, activity, "rejected", `${typeName(activity)} lacks id, actor or object`);
   const objectId = activity.objectId.href;
   if (!(await isReactable(ctx, objectId))) {
     return record(ctx, activity, "ignored", `${objectId} is not an item or reply on this instance`);

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 
-import { integrateFederation } from "@fedify/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 
 import { logger } from "../logging.ts";
@@ -9,6 +8,7 @@ import { MINGA_CONTEXT, MINGA_CONTEXT_PATH } from "../../federation/context.ts";
 import { html } from "../../views/html.ts";
 import { MessagePage } from "../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "./context.ts";
+import { federationMiddleware } from "./federation-bridge.ts";
 import { negotiateLanguage } from "./i18n.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
@@ -84,11 +84,10 @@ export function createApp(services: WebServices): express.Express {
     }
   });
 
-  const fedifyMiddleware = integrateFederation(federation.federation, () => federation.services);
+  const fedify = federationMiddleware(federation.federation, () => federation.services);
   app.use((request, response, next) => {
     if (!isFederationRequest(request)) return next();
-    // @fedify/express 1.10 does not catch errors from dispatchers, so they are caught here.
-    Promise.resolve(fedifyMiddleware(request, response, next)).catch(next);
+    fedify(request, response, next).catch(next);
   });
 
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 2000 }));

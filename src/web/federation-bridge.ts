@@ -1,0 +1,76 @@
+import type { Federation } from "@fedify/fedify";
+import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
+
+import { logger } from "../logging.ts";
+
+const log = logger("web", "federation");
+
+/** Largest inbox body accepted, in bytes; Mastodon refuses bodies over 1 MB too. */
+export const MAX_INBOX_BODY_BYTES = 1_048_576;
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(request: ExpressRequest, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLargeError(`Request body exceeds ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Hands a request to Fedify and copies its response back to Express. Unlike
+ * @fedify/express 1.10, which neither returns nor catches its promise, it
+ * turns every failure into an answer: malformed activities that Fedify
+ * rejects with a TypeError get 400, and anything else goes to the error
+ * handler as a 500.
+ */
+export function federationMiddleware<T>(federation: Federation<T>, contextData: () => T) {
+  return async (request: ExpressRequest, response: ExpressResponse, next: NextFunction) => {
+    let body: Buffer | undefined;
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      try {
+        body = await readBody(request, MAX_INBOX_BODY_BYTES);
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) return next(error);
+        log.info("Rejected an inbox body over {limit} bytes", { limit: MAX_INBOX_BODY_BYTES, path: request.path });
+        return void response.status(413).type("text/plain").send(`Request body too large: the limit is ${MAX_INBOX_BODY_BYTES} bytes.`);
+      }
+    }
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(request.headers)) {
+      for (const item of [value].flat()) if (typeof item === "string") headers.append(key, item);
+    }
+    const url = `${request.protocol}://${request.get("Host") ?? request.hostname}${request.originalUrl}`;
+    const fetchRequest = new Request(url, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined });
+
+    let passed = false;
+    let fedifyResponse: Response;
+    try {
+      fedifyResponse = await federation.fetch(fetchRequest, {
+        contextData: contextData(),
+        onNotFound: () => {
+          passed = true;
+          return new Response(null, { status: 404 });
+        },
+        onNotAcceptable: () => {
+          passed = true;
+          return new Response(null, { status: 406 });
+        },
+      });
+    } catch (error) {
+      if (error instanceof TypeError && request.method === "POST") {
+        log.debug("Rejected a malformed activity: {error}", { error, path: request.path });
+        return void response.status(400).type("text/plain").send(`Invalid activity: ${error.message}`);
+      }
+      return next(error);
+    }
+    if (passed) return next();
+    response.status(fedifyResponse.status);
+    fedifyResponse.headers.forEach((value, key) => response.setHeader(key, value));
+    response.end(Buffer.from(await fedifyResponse.arrayBuffer()));
+  };
+}
