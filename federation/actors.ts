@@ -64,6 +64,8 @@ export function registerActors(federation: Federation<FederationServices>): void
           name: new URL(config.origin).host,
           inbox: ctx.getInboxUri(identifier),
           outbox: ctx.getOutboxUri(identifier),
+          followers: ctx.getFollowersUri(identifier),
+          following: ctx.getFollowingUri(identifier),
           endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
           manuallyApprovesFollowers: true,
           ...(await actorKeys(ctx, identifier)),

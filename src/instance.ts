@@ -31,6 +31,8 @@ export interface Instance {
 }
 
 export async function createInstance(config: Config): Promise<Instance> {
+  // TODO: open the MongoDB store (src/storage/mongodb) and Fedify's MongoDB queues when a
+  // DATABASE_URL setting names a MongoDB server; until then only SQLite runs an instance.
   const database = openDatabase(config.dataDir);
   const store = createSqliteStore(database);
   const services = { config, store, keyPairs: new KeyPairs(store.keys) };

@@ -1,0 +1,147 @@
+import { expect } from "chai";
+
+import type { Practice } from "../src/domain/practice.ts";
+import { createSqliteStore, openDatabase } from "../src/storage/sqlite/index.ts";
+import type { Store } from "../src/storage/types.ts";
+import { temporaryDirectory } from "./support/instance.ts";
+
+function samplePractice(slug: string, overrides: Partial<Practice> = {}): Practice {
+  return {
+    iri: `https://a.example/practices/${slug}`,
+    slug,
+    local: true,
+    url: `https://a.example/practices/${slug}`,
+    attributedTo: "https://a.example/actors/org",
+    sourceActor: null,
+    authorAccountId: null,
+    status: "published",
+    bodyHtml: null,
+    published: "2026-01-01T00:00:00.000Z",
+    updated: "2026-01-01T00:00:00.000Z",
+    deleted: null,
+    primaryLanguage: "en",
+    text: { en: { title: slug, summary: "s", body: "b", results: "", challenges: "", lessonsLearned: "", replication: "" } },
+    themes: ["child-protection"],
+    gcmObjectives: [7],
+    sdgTargets: [],
+    scope: "national",
+    countries: ["CO"],
+    regions: ["americas"],
+    targetGroups: [],
+    practiceType: "service",
+    implementer: "x",
+    partners: [],
+    periodStart: "2020-01-01",
+    periodEnd: null,
+    practiceStatus: "ongoing",
+    evidenceLevel: "documented",
+    licence: "CC-BY-4.0",
+    focalPoint: null,
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every storage adapter must share. It runs on SQLite here;
+ * a MongoDB adapter plugs into the same function.
+ */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`${name} store contract`, () => {
+    let store: Store;
+    beforeEach(async () => (store = await open()));
+    afterEach(async () => store.close());
+
+    it("filters practices by theme and status", async () => {
+      await store.practices.save(samplePractice("one"));
+      await store.practices.save(samplePractice("two", { themes: ["missing-migrants"] }));
+      await store.practices.save(samplePractice("draft", { status: "draft" }));
+      await store.practices.save(samplePractice("gone", { deleted: "2026-02-01T00:00:00.000Z" }));
+      expect((await store.practices.list({ limit: 10, offset: 0 })).total).to.equal(2);
+      const filtered = await store.practices.list({ theme: "missing-migrants", limit: 10, offset: 0 });
+      expect(filtered.items.map((practice) => practice.slug)).to.deep.equal(["two"]);
+      expect((await store.practices.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(3);
+      expect(await store.practices.slugExists("gone"), "deleted slugs stay taken").to.equal(true);
+    });
+
+    it("replaces a practice saved twice", async () => {
+      await store.practices.save(samplePractice("one"));
+      await store.practices.save(samplePractice("one", { implementer: "changed" }));
+      expect((await store.practices.bySlug("one"))?.implementer).to.equal("changed");
+      expect((await store.practices.list({ limit: 10, offset: 0 })).total).to.equal(1);
+    });
+
+    it("removes copies of one partner", async () => {
+      await store.practices.save(samplePractice("copy", { local: false, sourceActor: "https://b.example/actors/org", iri: "https://b.example/p/1" }));
+      await store.practices.save(samplePractice("mine"));
+      expect(await store.practices.deleteFromSource("https://b.example/actors/org")).to.equal(1);
+      expect(await store.practices.byIri("https://b.example/p/1")).to.equal(null);
+      expect(await store.practices.bySlug("mine")).to.not.equal(null);
+    });
+
+    it("counts one reaction per actor", async () => {
+      const base = { type: "like" as const, actorIri: "https://b.example/u/1", objectIri: "https://a.example/p/1", created: "2026-01-01T00:00:00.000Z" };
+      expect(await store.reactions.add({ ...base, activityIri: "https://b.example/likes/1" })).to.equal(true);
+      expect(await store.reactions.add({ ...base, activityIri: "https://b.example/likes/2" })).to.equal(false);
+      expect((await store.reactions.count(base.objectIri)).like).to.equal(1);
+      expect(await store.reactions.remove("like", base.actorIri, base.objectIri)).to.equal(true);
+      expect((await store.reactions.count(base.objectIri)).like).to.equal(0);
+    });
+
+    it("lists followers by status", async () => {
+      const follower = { target: "org", inbox: "https://b.example/inbox", sharedInbox: null, handle: null, name: null, followIri: "f", created: "2026-01-01T00:00:00.000Z" };
+      await store.followers.save({ ...follower, actorIri: "https://b.example/u/1", status: "accepted" });
+      await store.followers.save({ ...follower, actorIri: "https://b.example/u/2", status: "pending" });
+      expect((await store.followers.list("org", "accepted", 10, 0)).total).to.equal(1);
+      expect((await store.followers.list("org", null, 10, 0)).total).to.equal(2);
+      expect(await store.followers.removeActorEverywhere("https://b.example/u/2")).to.equal(1);
+    });
+
+    it("keeps the first key of each algorithm", async () => {
+      const pair = { owner: "org", algorithm: "Ed25519" as const, privateJwk: { kty: "OKP", d: "first" }, publicJwk: { kty: "OKP" } };
+      await store.keys.addIfMissing(pair);
+      const second = await store.keys.addIfMissing({ ...pair, privateJwk: { kty: "OKP", d: "second" } });
+      expect(second.privateJwk.d).to.equal("first");
+    });
+
+    it("keeps replies in publishing order", async () => {
+      const reply = { rootIri: "r", authorIri: "a", authorAccountId: null, contentHtml: "<p>x</p>", language: "en", url: null, updated: null, deleted: null, local: false };
+      await store.replies.save({ ...reply, iri: "2", inReplyTo: "1", published: "2026-01-02T00:00:00.000Z" });
+      await store.replies.save({ ...reply, iri: "1", inReplyTo: "r", published: "2026-01-01T00:00:00.000Z" });
+      expect((await store.replies.listForRoot("r")).map((entry) => entry.iri)).to.deep.equal(["1", "2"]);
+      expect(await store.replies.countForRoot("r")).to.equal(2);
+    });
+  });
+}
+
+storeContract("SQLite", async () => createSqliteStore(openDatabase(temporaryDirectory("store"))));
+
+describe("MongoDB store", () => {
+  const url = process.env.MONGODB_URL;
+  if (!url) {
+    it("runs when MONGODB_URL is set", function () {
+      console.log("    MongoDB contract skipped: MONGODB_URL is not set.");
+      this.skip();
+    });
+    return;
+  }
+
+  // The driver and the adapter are imported only here, so a SQLite-only run never loads them.
+  // Each test gets a database of its own, dropped after the test.
+  const databaseNames: string[] = [];
+  let admin: import("mongodb").MongoClient | undefined;
+  before(async () => {
+    const { MongoClient } = await import("mongodb");
+    admin = await new MongoClient(url).connect();
+  });
+  afterEach(async () => {
+    for (const name of databaseNames.splice(0)) await admin?.db(name).dropDatabase();
+  });
+  after(async () => admin?.close());
+
+  storeContract("MongoDB", async () => {
+    const { createMongoStore } = await import("../src/storage/mongodb/index.ts");
+    const name = `minga_test_${crypto.randomUUID().replaceAll("-", "")}`;
+    databaseNames.push(name);
+    return createMongoStore(url, name);
+  });
+});
