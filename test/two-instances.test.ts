@@ -38,6 +38,8 @@ describe("two instances", function () {
   });
 
   it("B follows A from its admin page", async () => {
+    // Published before the follow, so it can only reach B through the outbox backfill.
+    expect((await editorA.post("/practices", practiceForm("Published before the follow"))).status).to.equal(303);
     const admin = new Browser(b.origin);
     await admin.signIn("admin");
     const handle = `@org@localhost:${a.port}`;
@@ -45,6 +47,7 @@ describe("two instances", function () {
     expect(response.status, await response.clone().text()).to.equal(303);
     await eventually(async () => (await (await admin.get("/admin/federation")).text()).includes("Following</td>"), "B to see A's Accept");
     await eventually(async () => (await (await fetch(`${a.origin}/actors/org/followers`, { headers: { Accept: "application/activity+json" } })).json()).totalItems === 1, "A to list B as follower");
+    await eventually(async () => (await (await fetch(`${b.origin}/library`)).text()).includes("Published before the follow"), "B to backfill A's outbox");
   });
 
   it("A publishes in three languages and B shows it", async () => {
@@ -57,7 +60,7 @@ describe("two instances", function () {
       return page.includes("Shared across instances") ? page : null;
     }, "B's library to show A's practice");
     expect(library).to.contain("From ");
-    const copyPath = library.match(/href="(\/library\/[^"]+)"/)![1];
+    const copyPath = library.match(/href="(\/library\/[^"]*shared-across-instances[^"]*)"/)![1];
     const french = await (await fetch(`${b.origin}${copyPath}?lang=fr`)).text();
     expect(french).to.contain("Shared across instances (FR)");
     const spanish = await (await fetch(`${b.origin}${copyPath}`, { headers: { "Accept-Language": "es" } })).text();
@@ -67,7 +70,7 @@ describe("two instances", function () {
 
   it("a member of B replies and A shows it", async () => {
     const library = await (await fetch(`${b.origin}/library`)).text();
-    const copyPath = library.match(/href="(\/library\/[^"]+)"/)![1];
+    const copyPath = library.match(/href="(\/library\/[^"]*shared-across-instances[^"]*)"/)![1];
     const response = await memberB.post(`${copyPath}/replies`, { content: "We tried this in Quito and it worked.", language: "en" });
     expect(response.status).to.equal(303);
     await eventually(async () => (await (await fetch(practiceIri)).text()).includes("We tried this in Quito"), "A to show B's reply");
@@ -83,5 +86,14 @@ describe("two instances", function () {
   it("A deletes and B's copy goes", async () => {
     expect((await editorA.post(`/practices/${slug}/delete`, { confirm: "yes" })).status).to.equal(303);
     await eventually(async () => !(await (await fetch(`${b.origin}/library`)).text()).includes("Shared across instances"), "B's copy to go");
+  });
+
+  it("B unfollows and the flow stops", async () => {
+    const admin = new Browser(b.origin);
+    await admin.signIn("admin");
+    const response = await admin.post("/admin/federation/unfollow", { actor: `${a.origin}/actors/org` });
+    expect(response.status).to.equal(303);
+    expect(await (await fetch(`${b.origin}/library`)).text(), "A's copies leave B's library").to.not.contain("Published before the follow");
+    await eventually(async () => (await (await fetch(`${a.origin}/actors/org/followers`, { headers: { Accept: "application/activity+json" } })).json()).totalItems === 0, "A to drop B from its followers");
   });
 });
