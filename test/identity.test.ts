@@ -78,13 +78,7 @@ describe("identity and discovery", () => {
     const remote = new RemoteServer();
     await remote.start();
     try {
-      await remote.post(`${running.origin}/inbox`, {
-        "@context": "https://www.w3.org/ns/activitystreams",
-        id: `${remote.origin}/follows/1`,
-        type: "Follow",
-        actor: remote.actorId,
-        object: `${running.origin}/actors/redminga`,
-      });
+      await remote.follow(running.origin, "/actors/redminga");
       expect((await running.instance.store.followers.get("redminga", remote.actorId))?.status).to.equal("pending");
       expect(await (await admin.get("/admin/federation")).text()).to.contain("Remote Tester");
       expect((await admin.post("/admin/federation/followers", { actor: remote.actorId, decision: "accept" })).status).to.equal(303);

@@ -219,13 +219,7 @@ describe("practices over HTTP", () => {
     });
 
     it("accepts a Follow and delivers the next practice", async () => {
-      await remote.post(`${running.origin}/inbox`, {
-        "@context": "https://www.w3.org/ns/activitystreams",
-        id: `${remote.origin}/follows/1`,
-        type: "Follow",
-        actor: remote.actorId,
-        object: `${running.origin}/actors/org`,
-      });
+      await remote.follow(running.origin, "/actors/org");
       const follower = await running.instance.store.followers.get("org", remote.actorId);
       expect(follower?.status).to.equal("accepted");
       const created = await editor.post("/practices", practiceForm("Delivered"));

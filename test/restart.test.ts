@@ -56,13 +56,7 @@ describe("delivery across a restart", function () {
   });
 
   it("delivers a queued Create after a crash", async () => {
-    await follower.post(`${instance.origin}/inbox`, {
-      "@context": "https://www.w3.org/ns/activitystreams",
-      id: `${follower.origin}/follows/1`,
-      type: "Follow",
-      actor: follower.actorId,
-      object: `${instance.origin}/actors/org`,
-    });
+    await follower.follow(instance.origin, "/actors/org");
     const editor = new Browser(instance.origin);
     await editor.signIn("editor");
     const created = await editor.post("/practices", practiceForm("Survives a restart"));

@@ -60,6 +60,17 @@ export class RemoteServer {
     return fetch(request);
   }
 
+  /** Sends a signed Follow of a local actor to the instance's shared inbox. */
+  follow(instanceOrigin: string, actorPath: string, followId = `${this.origin}/follows/1`): Promise<Response> {
+    return this.post(`${instanceOrigin}/inbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: followId,
+      type: "Follow",
+      actor: this.actorId,
+      object: `${instanceOrigin}${actorPath}`,
+    });
+  }
+
   async otherKey(): Promise<CryptoKey> {
     return (await generateCryptoKeyPair("RSASSA-PKCS1-v1_5")).privateKey;
   }
