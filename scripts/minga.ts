@@ -11,7 +11,7 @@ import { ConfigError, loadConfig, SETTINGS } from "../src/config.ts";
 import { AccountError, createAccount } from "../src/domain/accounts.ts";
 import { saveOrganizationProfile } from "../src/domain/organization.ts";
 import { validatePracticeFields } from "../src/domain/practice.ts";
-import { createInstance, type Instance } from "../src/instance.ts";
+import { createInstance, OriginMismatchError, type Instance } from "../src/instance.ts";
 import { configureLogging } from "../src/logging.ts";
 import { ROLES, type Role } from "../src/storage/types.ts";
 import { followPartner, PartnerError, unfollowPartner } from "../federation/partners.ts";
@@ -139,7 +139,7 @@ async function run(argv: string[]): Promise<void> {
 try {
   await run(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof AccountError || error instanceof PartnerError) {
+  if (error instanceof ConfigError || error instanceof OriginMismatchError || error instanceof UsageError || error instanceof AccountError || error instanceof PartnerError) {
     console.error(error.message);
     process.exit(2);
   }

@@ -30,11 +30,32 @@ export interface Instance {
   reservedHandles: string[];
 }
 
+/** The data folder and the ORIGIN setting disagree; using both would mix ids of two instances. */
+export class OriginMismatchError extends Error {}
+
+/**
+ * Records the origin the first time a data folder is used, and refuses a
+ * different one later: every stored id starts with it, so a command run
+ * with another PORT or ORIGIN would publish ids that no server answers.
+ */
+async function claimOrigin(store: Store, config: Config): Promise<void> {
+  const stored = await store.settings.get("instance.origin");
+  if (stored === null) return store.settings.set("instance.origin", config.origin);
+  if (stored !== config.origin) {
+    await store.close();
+    throw new OriginMismatchError(
+      `The data folder ${config.dataDir} belongs to the instance at ${stored}, but ORIGIN is ${config.origin}. ` +
+        `Run with ORIGIN=${stored} (or the PORT it was created with), or use another DATA_DIR.`,
+    );
+  }
+}
+
 export async function createInstance(config: Config): Promise<Instance> {
   // TODO: open the MongoDB store (src/storage/mongodb) and Fedify's MongoDB queues when a
   // DATABASE_URL setting names a MongoDB server; until then only SQLite runs an instance.
   const database = openDatabase(config.dataDir);
   const store = createSqliteStore(database);
+  await claimOrigin(store, config);
   const services = { config, store, keyPairs: new KeyPairs(store.keys) };
   const federation = createMingaFederation(database, services, VERSION);
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "./config.ts";
-import { createInstance } from "./instance.ts";
+import { createInstance, OriginMismatchError } from "./instance.ts";
 import { configureLogging, logger } from "./logging.ts";
 
 let config;
@@ -13,7 +13,14 @@ try {
 
 await configureLogging(config.logLevel);
 const log = logger("main");
-const instance = await createInstance(config);
+let instance;
+try {
+  instance = await createInstance(config);
+} catch (error) {
+  if (!(error instanceof OriginMismatchError)) throw error;
+  log.fatal(error.message);
+  process.exit(2);
+}
 await instance.listen(process.env.HOST || undefined);
 
 if ((await instance.store.accounts.count()) === 0) {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { expect } from "chai";
 
 import { loadConfig } from "../src/config.ts";
-import { createInstance } from "../src/instance.ts";
+import { createInstance, OriginMismatchError } from "../src/instance.ts";
 import { addAccount, Browser, freePort, practiceForm, startInstance, temporaryDirectory, type RunningInstance } from "./support/instance.ts";
 import { RemoteServer } from "./support/remote-actor.ts";
 
@@ -122,6 +122,23 @@ describe("actor keys", () => {
     const second = await readKey();
     expect(second.rsa).to.equal(first.rsa);
     expect(second.ed25519).to.equal(first.ed25519);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe("data folder", () => {
+  it("refuses a different origin", async () => {
+    const dataDir = temporaryDirectory("origin");
+    const first = await createInstance(loadConfig({ PORT: "18001", DATA_DIR: dataDir }));
+    await first.close();
+    let error: unknown;
+    try {
+      await createInstance(loadConfig({ PORT: "18002", DATA_DIR: dataDir }));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(OriginMismatchError);
+    expect((error as Error).message).to.contain("ORIGIN=http://localhost:18001");
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });
