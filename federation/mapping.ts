@@ -1,6 +1,6 @@
 import jsonld from "jsonld";
 
-import { emptyText, practiceLanguages, type Practice, type PracticeFields, type PracticeText } from "../src/domain/practice.ts";
+import { emptyText, practiceLanguages, SDG_TARGET, type Practice, type PracticeFields, type PracticeText } from "../src/domain/practice.ts";
 import { htmlToText, plainTextToHtml, sanitizeRemoteHtml } from "../src/domain/text.ts";
 import { isLanguage, LANGUAGES, THEMES, type Language, type Theme } from "../src/domain/vocabulary.ts";
 import { ACTIVITYSTREAMS_CONTEXT, MINGA_CONTEXT, mingaContextUrl, PUBLIC_COLLECTION } from "./context.ts";
@@ -189,7 +189,7 @@ export function articleToPracticeFields(article: JsonObject): RemotePracticeResu
     text,
     themes: strings(article.themes).filter((theme) => theme in THEMES),
     gcmObjectives: asArray(article.gcmObjectives).map((value) => Number(asString(value) || value)).filter((n) => Number.isInteger(n) && n >= 1 && n <= 23),
-    sdgTargets: strings(article.sdgTargets).filter((target) => /^\d{1,2}\.[0-9a-z]{1,2}$/.test(target)),
+    sdgTargets: strings(article.sdgTargets).filter((target) => SDG_TARGET.test(target)),
     scope: oneOf(article.geographicScope, ["local", "national", "regional", "global"] as const, "national"),
     countries: strings(article.countries).map((code) => code.toUpperCase()).filter((code) => /^[A-Z]{2}$/.test(code)),
     regions: strings(article.regions),

@@ -18,8 +18,8 @@ export async function configureLogging(level: LogLevel, extraSinks: Sink[] = [])
     contextLocalStorage: new AsyncLocalStorage(),
     loggers: [
       { category: ["minga"], sinks: sinkNames, lowestLevel: level },
-      // Fedify's own records are mostly per-request detail; warnings are what an operator needs.
-      { category: ["fedify"], sinks: sinkNames, lowestLevel: level === "trace" || level === "debug" ? level : "warning" },
+      // Fedify's own records are mostly per-request detail, so below debug level it logs warnings at most.
+      { category: ["fedify"], sinks: sinkNames, lowestLevel: level === "info" ? "warning" : level },
       { category: ["logtape", "meta"], sinks: ["console"], lowestLevel: "warning" },
     ],
   });

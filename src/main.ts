@@ -21,7 +21,14 @@ try {
   log.fatal(error.message);
   process.exit(2);
 }
-await instance.listen(process.env.HOST || undefined);
+try {
+  await instance.listen(process.env.HOST || undefined);
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+  log.fatal("Port {port} is already in use: stop the program using it, or set PORT to a free port.", { port: config.port });
+  await instance.close();
+  process.exit(2);
+}
 
 if ((await instance.store.accounts.count()) === 0) {
   log.info("No accounts yet. Create the first admin with: npm run minga -- create-account --username admin --password-file FILE --role admin");

@@ -22,6 +22,20 @@ export interface PageContext {
   notice?: string | null;
 }
 
+/**
+ * Names a content language in the reader's interface language ("French" in
+ * English, "francés" in Spanish), capitalized where it starts a label.
+ */
+export function languageName(interfaceLanguage: string, code: string, capitalize = false): string {
+  let name = code;
+  try {
+    name = new Intl.DisplayNames([interfaceLanguage], { type: "language" }).of(code) ?? code;
+  } catch {
+    // Not a language tag: show it as it is.
+  }
+  return capitalize ? name.charAt(0).toLocaleUpperCase(interfaceLanguage) + name.slice(1) : name;
+}
+
 /** Renders a page to a full HTML document. */
 export function renderDocument(page: VNode): string {
   return `<!DOCTYPE html>\n${render(page)}`;

@@ -78,6 +78,8 @@ export interface Practice extends PracticeFields {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Sustainable Development Goal target: goal 1 to 17, then a number or a letter, as in 10.7 or 16.a. */
+export const SDG_TARGET = /^(1[0-7]|[1-9])\.([1-9][0-9]?|[a-z])$/;
 const trimmed = (max: number) => z.string().trim().max(max, { error: `must be at most ${max} characters` });
 
 const textSchema = z.object({
@@ -97,7 +99,7 @@ export const practiceFieldsSchema = z
     text: z.partialRecord(z.enum(LANGUAGES), textSchema),
     themes: z.array(z.enum(THEME_IDS as [string, ...string[]], { error: "choice" })).min(1, { error: "atLeastOne" }),
     gcmObjectives: z.array(z.coerce.number().int().refine((n) => GCM_OBJECTIVES.includes(n), { error: "gcm" })).default([]),
-    sdgTargets: z.array(z.string().trim().regex(/^\d{1,2}\.[0-9a-z]{1,2}$/, { error: "sdg" })).default([]),
+    sdgTargets: z.array(z.string().trim().regex(SDG_TARGET, { error: "sdg" })).default([]),
     scope: z.enum(SCOPES, { error: "choice" }),
     countries: z.array(z.string().trim().toUpperCase().refine(isCountryCode, { error: "country" })).default([]),
     regions: z.array(z.enum(REGIONS, { error: "choice" })).default([]),
@@ -133,6 +135,11 @@ export function validatePracticeFields(input: unknown): ValidationResult {
   const parsed = practiceFieldsSchema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data as PracticeFields };
   const errors: FieldErrors = {};
+  // zod runs the cross-field checks only once every field is valid; the period is checked here too so all errors show at once.
+  const raw = (input ?? {}) as { periodStart?: unknown; periodEnd?: unknown };
+  if (typeof raw.periodStart === "string" && typeof raw.periodEnd === "string" && DATE.test(raw.periodStart) && DATE.test(raw.periodEnd) && raw.periodEnd < raw.periodStart) {
+    errors.periodEnd = "endBeforeStart";
+  }
   for (const issue of parsed.error.issues) {
     // Errors on one item of a list belong to the list's field.
     const pathParts = issue.path.filter((part) => typeof part === "string") as string[];

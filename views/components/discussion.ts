@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
+
 import type { Reply } from "../../src/storage/types.ts";
-import { html, type PageContext } from "../html.ts";
+import { html, languageName, type PageContext } from "../html.ts";
 
 /** A reply with what the page shows of its author. */
 export interface ReplyView {
@@ -7,6 +9,11 @@ export interface ReplyView {
   authorName: string;
   authorHandle: string | null;
   authorUrl: string | null;
+}
+
+/** The HTML id of a reply, short and stable, since ids of remote replies are long URLs. */
+export function replyAnchor(iri: string): string {
+  return `reply-${createHash("sha256").update(iri).digest("hex").slice(0, 12)}`;
 }
 
 function formatDate(language: string, iso: string): string {
@@ -32,7 +39,7 @@ function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]
   return html`
     <ol class="thread">
       ${replies.map(({ reply, authorName, authorHandle, authorUrl }) => html`
-        <li id=${`reply-${encodeURIComponent(reply.iri)}`}>
+        <li id=${replyAnchor(reply.iri)}>
           <article class="reply" aria-label=${t("discussion.replyBy", { name: authorName })}>
             <header>
               ${authorUrl ? html`<a href=${authorUrl} rel="nofollow noopener">${authorName}</a>` : html`<strong>${authorName}</strong>`}
@@ -90,7 +97,7 @@ export function Discussion(props: {
             <div class="field">
               <label for="reply-language">${t("discussion.language")}</label>
               <select id="reply-language" name="language">
-                ${["en", "fr", "es"].map((code) => html`<option value=${code} selected=${code === (props.form.language || language)}>${t(`languages.${code}`)}</option>`)}
+                ${["en", "fr", "es"].map((code) => html`<option value=${code} selected=${code === (props.form.language || language)}>${languageName(language, code, true)}</option>`)}
               </select>
             </div>
             <button type="submit">${t("discussion.send")}</button>

@@ -1,7 +1,7 @@
 import type { Practice } from "../../src/domain/practice.ts";
 import { pickLanguage } from "../../src/domain/text.ts";
 import { PATHS } from "../../src/domain/urls.ts";
-import { html, type PageContext } from "../html.ts";
+import { html, languageName, type PageContext } from "../html.ts";
 
 /** Where a practice's page lives on this instance: local ones under /practices, partner copies under /library. */
 export function practicePath(practice: Practice): string {
@@ -20,7 +20,7 @@ export function PracticeCard(props: { context: PageContext; practice: Practice; 
       <h3><a href=${practicePath(practice)}>${chosen.value.title}</a></h3>
       <p>${chosen.value.summary}</p>
       <p class="meta" lang=${language}>
-        ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: t(`languages.${otherLanguage}`) })}</span> ` : null}
+        ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: languageName(language, otherLanguage) })}</span> ` : null}
         ${practice.themes.map((theme) => html`<span class="tag">${t(`vocabulary:themes.${theme}`)}</span> `)}
         ${practice.local ? null : html`<span class="origin">${t("library.fromPartner", { source: props.sourceName ?? new URL(practice.iri).host })}</span>`}
       </p>

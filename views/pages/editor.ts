@@ -12,13 +12,14 @@ import {
   THEME_IDS,
 } from "../../src/domain/vocabulary.ts";
 import { fieldId, type FormErrors, type PracticeForm } from "../../src/web/practice-form.ts";
-import { html, type PageContext, type Translate } from "../html.ts";
+import { html, languageName, type PageContext, type Translate } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 interface FieldProps {
   t: Translate;
   name: string;
   label: string;
+  required?: boolean;
   form: PracticeForm;
   errors: FormErrors;
   hint?: string;
@@ -39,6 +40,11 @@ function describedBy(props: FieldProps): string | undefined {
   return ids.length ? ids.join(" ") : undefined;
 }
 
+/** The label text, with a visible marker on fields the form cannot be saved without. */
+function labelText(props: FieldProps): string {
+  return props.required ? `${props.label} ${props.t("editor.required")}` : props.label;
+}
+
 function FieldMessages(props: FieldProps) {
   return html`
     ${props.hint ? html`<p class="hint" id=${`${fieldId(props.name)}-hint`}>${props.hint}</p>` : null}
@@ -51,11 +57,11 @@ function TextInput(props: FieldProps & { type?: string; multiline?: boolean; row
   const invalid = props.errors[props.name] ? "true" : undefined;
   return html`
     <div class="field">
-      <label for=${id}>${props.label}</label>
+      <label for=${id}>${labelText(props)}</label>
       ${props.multiline
         ? html`<textarea id=${id} name=${props.name} rows=${props.rows ?? 4} lang=${props.lang} aria-invalid=${invalid} aria-describedby=${describedBy(props)}>${value(props.form, props.name)}</textarea>`
         : html`<input id=${id} name=${props.name} type=${props.type ?? "text"} value=${value(props.form, props.name)} lang=${props.lang}
-            aria-invalid=${invalid} aria-describedby=${describedBy(props)} />`}
+            aria-required=${props.required ? "true" : undefined} aria-invalid=${invalid} aria-describedby=${describedBy(props)} />`}
       <${FieldMessages} ...${props} />
     </div>
   `;
@@ -66,8 +72,8 @@ function Select(props: FieldProps & { options: readonly string[]; labelOf: (opti
   const current = value(props.form, props.name);
   return html`
     <div class="field">
-      <label for=${id}>${props.label}</label>
-      <select id=${id} name=${props.name} aria-invalid=${props.errors[props.name] ? "true" : undefined} aria-describedby=${describedBy(props)}>
+      <label for=${id}>${labelText(props)}</label>
+      <select id=${id} name=${props.name} aria-required=${props.required ? "true" : undefined} aria-invalid=${props.errors[props.name] ? "true" : undefined} aria-describedby=${describedBy(props)}>
         ${props.allowEmpty ? html`<option value="">${props.t("editor.choose")}</option>` : null}
         ${props.options.map((option) => html`<option value=${option} selected=${option === current}>${props.labelOf(option)}</option>`)}
       </select>
@@ -81,7 +87,7 @@ function Checkboxes(props: FieldProps & { options: readonly (string | number)[];
   const base = fieldId(props.name);
   return html`
     <fieldset class="checkboxes" aria-invalid=${props.errors[props.name] ? "true" : undefined} aria-describedby=${describedBy(props)} id=${base}>
-      <legend>${props.label}</legend>
+      <legend>${labelText(props)}</legend>
       ${props.options.map((option) => {
         const id = `${base}-${option}`;
         return html`<div class="choice">
@@ -107,20 +113,20 @@ export function EditorPage(props: { context: PageContext; form: PracticeForm; er
         ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
             <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
             <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: t(`languages.${name.split(".")[1]}`) })}: ${t(`errors:${key}`)}</a></li>`)}
+              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: name.startsWith("text.") ? languageName(props.context.language, name.split(".")[1]) : "" })}: ${t(`errors:${key}`)}</a></li>`)}
             </ul>
           </div>`
         : null}
       <form method="post" action=${props.action} class="editor" novalidate>
-        <${Select} ...${common} name="primaryLanguage" label=${t("editor.primaryLanguage")} hint=${t("editor.primaryLanguageHint")}
-          options=${LANGUAGES} labelOf=${(code: string) => t(`languages.${code}`)} />
+        <${Select} ...${common} name="primaryLanguage" required=${true} label=${t("editor.primaryLanguage")} hint=${t("editor.primaryLanguageHint")}
+          options=${LANGUAGES} labelOf=${(code: string) => languageName(props.context.language, code, true)} />
         ${LANGUAGES.map(
           (language) => html`
             <fieldset class="language-block" lang=${language}>
-              <legend lang=${props.context.language}>${t("editor.textIn", { language: t(`languages.${language}`) })}</legend>
+              <legend lang=${props.context.language}>${t("editor.textIn", { language: languageName(props.context.language, language) })}</legend>
               ${TEXT_FIELDS.map(
                 (field) => html`<${TextInput} ...${common} name=${`text.${language}.${field}`} lang=${language}
-                  label=${t(`editor.fieldNames.${field}`, { language: t(`languages.${language}`) })}
+                  label=${t(`editor.fieldNames.${field}`, { language: languageName(props.context.language, language) })}
                   multiline=${field !== "title"} rows=${field === "body" ? 10 : field === "summary" ? 3 : 4}
                   hint=${field === "body" ? t("editor.bodyHint") : undefined} />`,
               )}
@@ -129,21 +135,21 @@ export function EditorPage(props: { context: PageContext; form: PracticeForm; er
         )}
         <fieldset>
           <legend>${t("practice.profile")}</legend>
-          <${Checkboxes} ...${common} name="themes" label=${t("practice.fields.themes")} options=${THEME_IDS} labelOf=${(id: string) => t(`vocabulary:themes.${id}`)} />
+          <${Checkboxes} ...${common} name="themes" required=${true} label=${t("practice.fields.themes")} options=${THEME_IDS} labelOf=${(id: string) => t(`vocabulary:themes.${id}`)} />
           <${Checkboxes} ...${common} name="gcmObjectives" label=${t("practice.fields.gcmObjectives")} options=${GCM_OBJECTIVES}
             labelOf=${(n: string) => t("vocabulary:gcmObjective", { number: n })} />
           <${TextInput} ...${common} name="sdgTargets" label=${t("practice.fields.sdgTargets")} hint=${t("editor.sdgHint")} />
-          <${Select} ...${common} name="scope" label=${t("practice.fields.scope")} options=${SCOPES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:scopes.${id}`)} />
+          <${Select} ...${common} name="scope" required=${true} label=${t("practice.fields.scope")} options=${SCOPES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:scopes.${id}`)} />
           <${TextInput} ...${common} name="countries" label=${t("practice.fields.countries")} hint=${t("editor.countriesHint")} />
           <${Checkboxes} ...${common} name="regions" label=${t("practice.fields.regions")} options=${REGIONS} labelOf=${(id: string) => t(`vocabulary:regions.${id}`)} />
           <${Checkboxes} ...${common} name="targetGroups" label=${t("practice.fields.targetGroups")} options=${TARGET_GROUPS} labelOf=${(id: string) => t(`vocabulary:targetGroups.${id}`)} />
-          <${Select} ...${common} name="practiceType" label=${t("practice.fields.practiceType")} options=${PRACTICE_TYPES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:practiceTypes.${id}`)} />
-          <${TextInput} ...${common} name="implementer" label=${t("practice.fields.implementer")} />
+          <${Select} ...${common} name="practiceType" required=${true} label=${t("practice.fields.practiceType")} options=${PRACTICE_TYPES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:practiceTypes.${id}`)} />
+          <${TextInput} ...${common} name="implementer" required=${true} label=${t("practice.fields.implementer")} />
           <${TextInput} ...${common} name="partners" label=${t("practice.fields.partners")} multiline=${true} rows=${3} hint=${t("editor.partnersHint")} />
-          <${TextInput} ...${common} name="periodStart" type="date" label=${t("editor.fieldNames.periodStart")} />
+          <${TextInput} ...${common} name="periodStart" required=${true} type="date" label=${t("editor.fieldNames.periodStart")} />
           <${TextInput} ...${common} name="periodEnd" type="date" label=${t("editor.fieldNames.periodEnd")} hint=${t("editor.periodEndHint")} />
-          <${Select} ...${common} name="practiceStatus" label=${t("practice.fields.practiceStatus")} options=${PRACTICE_STATUSES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:practiceStatuses.${id}`)} />
-          <${Select} ...${common} name="evidenceLevel" label=${t("practice.fields.evidenceLevel")} options=${EVIDENCE_LEVELS} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:evidenceLevels.${id}`)} />
+          <${Select} ...${common} name="practiceStatus" required=${true} label=${t("practice.fields.practiceStatus")} options=${PRACTICE_STATUSES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:practiceStatuses.${id}`)} />
+          <${Select} ...${common} name="evidenceLevel" required=${true} label=${t("practice.fields.evidenceLevel")} options=${EVIDENCE_LEVELS} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:evidenceLevels.${id}`)} />
           <${Select} ...${common} name="licence" label=${t("practice.fields.licence")} options=${LICENCES} labelOf=${(id: string) => t(`vocabulary:licences.${id}`)} />
         </fieldset>
         <fieldset>

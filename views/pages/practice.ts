@@ -3,7 +3,7 @@ import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { Discussion, type ReplyView } from "../components/discussion.ts";
 import { practicePath } from "../components/practice-card.ts";
-import { html, type PageContext } from "../html.ts";
+import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 function TextSection(props: { title: string; text: string; lang?: string }) {
@@ -36,13 +36,15 @@ export function PracticePage(props: {
   const bodyHtml = practice.bodyHtml?.[chosen.language as keyof typeof practice.bodyHtml] ?? plainTextToHtml(text.body);
   const list = (values: string[], prefix: string) => values.map((value) => t(`${prefix}.${value}`)).join(", ");
   const regionName = new Intl.DisplayNames([language], { type: "region" });
+  const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
+  const formatDate = (date: string) => dateFormat.format(new Date(`${date}T00:00:00Z`));
   return html`
     <${Layout} context=${props.context} title=${text.title}>
       <article class="practice">
         <header>
           <p class="kind">${t("practice.kind")}</p>
           <h1 lang=${contentLanguage}>${text.title}</h1>
-          ${contentLanguage ? html`<p class="notice">${t("practice.fallbackNotice", { language: t(`languages.${chosen.language}`) })}</p>` : null}
+          ${contentLanguage ? html`<p class="notice">${t("practice.fallbackNotice", { language: languageName(language, chosen.language) })}</p>` : null}
           ${others.length > 0
             ? html`<p>${t("practice.otherVersions")}${" "}
                 ${others.map((code, index) => html`${index > 0 ? ", " : ""}<a href=${`${path}?lang=${code}`} hreflang=${code} lang=${code}>${t(`languages.${code}`, { lng: code })}</a>`)}</p>`
@@ -74,7 +76,7 @@ export function PracticePage(props: {
             <dt>${t("practice.fields.implementer")}</dt><dd>${practice.implementer || t("practice.notGiven")}</dd>
             ${practice.partners.length ? html`<dt>${t("practice.fields.partners")}</dt><dd>${practice.partners.join(", ")}</dd>` : null}
             <dt>${t("practice.fields.period")}</dt>
-            <dd>${practice.periodEnd ? t("practice.periodRange", { start: practice.periodStart, end: practice.periodEnd }) : t("practice.periodSince", { start: practice.periodStart })}
+            <dd>${practice.periodEnd ? t("practice.periodRange", { start: formatDate(practice.periodStart), end: formatDate(practice.periodEnd) }) : t("practice.periodSince", { start: formatDate(practice.periodStart) })}
               ${" · "}${t(`vocabulary:practiceStatuses.${practice.practiceStatus}`)}</dd>
             <dt>${t("practice.fields.evidenceLevel")}</dt><dd>${t(`vocabulary:evidenceLevels.${practice.evidenceLevel}`)}</dd>
             <dt>${t("practice.fields.licence")}</dt><dd>${t(`vocabulary:licences.${practice.licence}`, { defaultValue: practice.licence })}</dd>

@@ -5,7 +5,7 @@ import { organizationProfile } from "../../domain/organization.ts";
 import type { Practice } from "../../domain/practice.ts";
 import { isLanguage, THEME_IDS } from "../../domain/vocabulary.ts";
 import type { Account, Store } from "../../storage/types.ts";
-import type { ReplyView } from "../../../views/components/discussion.ts";
+import { replyAnchor, type ReplyView } from "../../../views/components/discussion.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
 import { HomePage } from "../../../views/pages/home.ts";
@@ -104,7 +104,7 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
     const inReplyTo = typeof request.body.inReplyTo === "string" && request.body.inReplyTo ? request.body.inReplyTo : null;
     const result = await postLocalReply(store, services.federation.outbound, config.origin, { author: account, rootIri: practice.iri, inReplyTo, content, language });
     if (!result.ok) return showPractice(request, response, practice, { content, language, error: result.error }, 422);
-    response.redirect(303, `${practicePath(practice)}?notice=replyPosted#reply-${encodeURIComponent(result.reply.iri)}`);
+    response.redirect(303, `${practicePath(practice)}?notice=replyPosted#${replyAnchor(result.reply.iri)}`);
   }
 
   router.post("/practices/:slug/replies", async (request, response) => {
