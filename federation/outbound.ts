@@ -107,12 +107,12 @@ export class Outbound implements DomainEventsWithContext {
   }
 
   /**
-   * A local reply goes as Create(Note) to the remote author it answers and
+   * A local reply goes as Create(Note) to the remote author of its parent and
    * to the remote owner of the item; a reply on one of our own items is
    * also announced by the organization so its followers see the thread.
    */
-  async replyAdded(reply: Reply, given?: Ctx): Promise<void> {
-    const ctx = given ?? this.#context();
+  async replyAdded(reply: Reply, inboxContext?: Ctx): Promise<void> {
+    const ctx = inboxContext ?? this.#context();
     const { store } = this.services;
     const root = await store.practices.byIri(reply.rootIri);
     if (reply.local && reply.authorAccountId !== null) {

@@ -232,5 +232,25 @@ describe("practices over HTTP", () => {
       expect(types).to.include("Accept");
       expect(remote.received.some((entry) => (entry.body as { type?: string; object?: { id?: string } }).object?.id === iri)).to.equal(true);
     });
+
+    it("sends member replies to followers and the answered author", async () => {
+      const remoteNote = `${remote.origin}/notes/1`;
+      const slug = new URL(practiceIri).pathname.split("/")[2];
+      const member = new Browser(running.origin);
+      await member.signIn("member");
+      const response = await member.post(`/practices/${slug}/replies`, { content: "Thanks, we will try it.", language: "en", inReplyTo: remoteNote });
+      expect(response.status).to.equal(303);
+      const replies = await running.instance.store.replies.listForRoot(practiceIri);
+      const answer = replies.find((reply) => reply.local && reply.inReplyTo === remoteNote);
+      expect(answer, "reply stored under the remote note").to.not.equal(undefined);
+      type Delivery = { type?: string; object?: string | { id?: string; inReplyTo?: string } };
+      const delivered = (predicate: (body: Delivery) => boolean) => remote.received.some((entry) => predicate(entry.body as Delivery));
+      const deadline = Date.now() + 20_000;
+      const created = (body: Delivery) => body.type === "Create" && typeof body.object === "object" && body.object.id === answer!.iri && body.object.inReplyTo === remoteNote;
+      const announced = (body: Delivery) => body.type === "Announce" && body.object === answer!.iri;
+      while (!(delivered(created) && delivered(announced)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(delivered(created), "Create(Note) reached the answered author").to.equal(true);
+      expect(delivered(announced), "the Group announced the reply to its followers").to.equal(true);
+    });
   });
 });

@@ -16,8 +16,8 @@ export class PracticeService {
   ) {}
 
   /** Picks a slug from the title that no practice, even a deleted one, has used, since ids are never reused. */
-  async uniqueSlug(title: string, wanted?: string): Promise<string> {
-    const base = slugify(wanted || title);
+  async uniqueSlug(title: string, requestedSlug?: string): Promise<string> {
+    const base = slugify(requestedSlug || title);
     let slug = base;
     for (let suffix = 2; await this.store.practices.slugExists(slug); suffix++) slug = `${base}-${suffix}`;
     return slug;

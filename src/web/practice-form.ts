@@ -1,7 +1,7 @@
 import { TEXT_FIELDS, type FieldErrors, type Practice, type PracticeFields } from "../domain/practice.ts";
 import { LANGUAGES } from "../domain/vocabulary.ts";
 
-/** What the editor form holds: every value as typed, so a rejected form comes back unchanged. */
+/** Values of the editor form exactly as typed, so a rejected form comes back unchanged. */
 export type PracticeForm = Record<string, string | string[]>;
 
 function many(value: string | string[] | undefined): string[] {
@@ -87,11 +87,18 @@ export function fieldId(name: string): string {
   return `field-${name.replace(/[^a-zA-Z0-9]+/g, "-")}`;
 }
 
+/** Validation paths whose form field has another name. */
+const FORM_FIELD_OF_PATH: Record<string, string> = {
+  "focalPoint.name": "focalPointName",
+  "focalPoint.email": "focalPointEmail",
+  text: "primaryLanguage",
+};
+
 /** Moves validation errors onto the names of the form fields that hold those values. */
 export function errorsToFormFields(errors: FieldErrors): FormErrors {
   const mapped: FormErrors = {};
   for (const [path, key] of Object.entries(errors)) {
-    const name = path === "focalPoint.name" ? "focalPointName" : path === "focalPoint.email" ? "focalPointEmail" : path === "text" ? "primaryLanguage" : path;
+    const name = FORM_FIELD_OF_PATH[path] ?? path;
     mapped[name] ??= key;
   }
   return mapped;
