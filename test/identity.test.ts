@@ -40,6 +40,9 @@ describe("identity and discovery", () => {
     const application = await (await fetch(`${running.origin}/actor`, { headers: AP })).json();
     expect(application.type).to.equal("Application");
     expect((await fetch(`${running.origin}/actors/nobody`, { headers: AP })).status).to.equal(404);
+    const profile = await fetch(person.url);
+    expect(profile.status).to.equal(200);
+    expect(await profile.text()).to.contain(`@lucia@${host}`);
   });
 
   it("publishes NodeInfo 2.1", async () => {

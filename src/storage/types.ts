@@ -140,6 +140,8 @@ export interface ReplyRepository {
   /** Replies of a discussion in publishing order, deleted ones included so threads keep their shape. */
   listForRoot(rootIri: string): Promise<Reply[]>;
   countForRoot(rootIri: string): Promise<number>;
+  /** Replies an actor wrote that are not deleted. */
+  countByAuthor(authorIri: string): Promise<number>;
 }
 
 export interface ReactionRepository {

@@ -1,4 +1,4 @@
-import type { Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
+import type { Account, Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
 import { html, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
@@ -129,6 +129,23 @@ export function FederationAdminPage(props: {
             </tbody>
           </table>`}
       </section>
+    <//>
+  `;
+}
+
+/** A member's public profile: name, handle, role and how to follow them from the fediverse. */
+export function MemberPage(props: { context: PageContext; member: Account; handle: string; replyCount: number }) {
+  const { t } = props.context;
+  return html`
+    <${Layout} context=${props.context} title=${props.member.displayName}>
+      <h1>${props.member.displayName}</h1>
+      <p class="handle">${props.handle}</p>
+      ${props.member.bio ? html`<p>${props.member.bio}</p>` : null}
+      <dl class="profile">
+        <dt>${t("member.role")}</dt><dd>${t(`member.roles.${props.member.role}`)}</dd>
+        <dt>${t("member.replies")}</dt><dd>${props.replyCount}</dd>
+      </dl>
+      <p>${t("member.followHint", { handle: props.handle })}</p>
     <//>
   `;
 }

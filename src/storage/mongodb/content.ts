@@ -134,6 +134,10 @@ export class MongoReplyRepository implements ReplyRepository {
   async countForRoot(rootIri: string): Promise<number> {
     return this.replies.countDocuments({ rootIri, deleted: null });
   }
+
+  async countByAuthor(authorIri: string): Promise<number> {
+    return this.replies.countDocuments({ authorIri, deleted: null });
+  }
 }
 
 export class MongoReactionRepository implements ReactionRepository {

@@ -140,6 +140,10 @@ export class SqliteReplyRepository implements ReplyRepository {
   async countForRoot(rootIri: string): Promise<number> {
     return (this.database.prepare("SELECT COUNT(*) AS n FROM replies WHERE root_iri = ? AND deleted IS NULL").get(rootIri) as Row).n as number;
   }
+
+  async countByAuthor(authorIri: string): Promise<number> {
+    return (this.database.prepare("SELECT COUNT(*) AS n FROM replies WHERE author_iri = ? AND deleted IS NULL").get(authorIri) as Row).n as number;
+  }
 }
 
 export class SqliteReactionRepository implements ReactionRepository {

@@ -3,6 +3,7 @@ import type { Request, Response, Router } from "express";
 import { postLocalReply } from "../../domain/discussion.ts";
 import { organizationProfile } from "../../domain/organization.ts";
 import type { Practice } from "../../domain/practice.ts";
+import { absolute, PATHS } from "../../domain/urls.ts";
 import { isLanguage, THEME_IDS } from "../../domain/vocabulary.ts";
 import type { Account, Store } from "../../storage/types.ts";
 import { replyAnchor, type ReplyView } from "../../../views/components/discussion.ts";
@@ -11,7 +12,7 @@ import { html } from "../../../views/html.ts";
 import { HomePage } from "../../../views/pages/home.ts";
 import { LIBRARY_PAGE_SIZE, LibraryPage } from "../../../views/pages/library.ts";
 import { PracticePage } from "../../../views/pages/practice.ts";
-import { MessagePage } from "../../../views/pages/simple.ts";
+import { MemberPage, MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 
 /** Display names of the partners whose copies are listed. */
@@ -29,7 +30,12 @@ async function replyViews(store: Store, rootIri: string): Promise<ReplyView[]> {
   for (const reply of replies) {
     if (reply.local && reply.authorAccountId !== null) {
       const account = await store.accounts.byId(reply.authorAccountId);
-      views.push({ reply, authorName: account?.displayName ?? "?", authorHandle: account ? `@${account.username}` : null, authorUrl: null });
+      views.push({
+        reply,
+        authorName: account?.displayName ?? "?",
+        authorHandle: account ? `@${account.username}` : null,
+        authorUrl: account ? PATHS.member(account.username) : null,
+      });
     } else {
       const actor = remote.get(reply.authorIri);
       views.push({ reply, authorName: actor?.name ?? actor?.handle ?? new URL(reply.authorIri).host, authorHandle: actor?.handle ?? null, authorUrl: actor?.url ?? reply.authorIri });
@@ -106,6 +112,17 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
     if (!result.ok) return showPractice(request, response, practice, { content, language, error: result.error }, 422);
     response.redirect(303, `${practicePath(practice)}?notice=replyPosted#${replyAnchor(result.reply.iri)}`);
   }
+
+  router.get("/members/:username", async (request, response) => {
+    const context = await pageContext(services, request, response);
+    const member = await store.accounts.byUsername(request.params.username);
+    if (!member) {
+      return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
+    }
+    const handle = `@${member.username}@${new URL(config.origin).host}`;
+    const replyCount = await store.replies.countByAuthor(absolute(config.origin, PATHS.actor(member.username)));
+    sendPage(response, html`<${MemberPage} context=${context} member=${member} handle=${handle} replyCount=${replyCount} />`);
+  });
 
   router.post("/practices/:slug/replies", async (request, response) => {
     const practice = await store.practices.bySlug(request.params.slug);
