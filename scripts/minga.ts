@@ -17,6 +17,8 @@ import { ROLES, type Role } from "../src/storage/types.ts";
 import { followPartner, PartnerError, unfollowPartner } from "../federation/partners.ts";
 
 const DEMO_CONTENT = path.resolve(import.meta.dirname, "seed/demo-content.json");
+// Validation returns message keys; the command line shows their English text.
+const ERROR_MESSAGES: Record<string, string> = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../locales/en/errors.json"), "utf8"));
 
 const HELP = `Usage: npm run minga -- COMMAND [options]
 
@@ -47,7 +49,7 @@ async function importPractices(instance: Instance, entries: ImportablePractice[]
   for (const [index, entry] of entries.entries()) {
     const result = validatePracticeFields(entry);
     if (!result.ok) {
-      const details = Object.entries(result.errors).map(([field, error]) => `${field}: ${error}`).join(", ");
+      const details = Object.entries(result.errors).map(([field, error]) => `${field}: ${ERROR_MESSAGES[error] ?? error}`).join(" ");
       throw new UsageError(`Practice #${index + 1} (${entry.slug ?? "no slug"}) is invalid: ${details}`);
     }
     if (entry.slug && (await instance.store.practices.slugExists(entry.slug))) {
