@@ -20,6 +20,13 @@ export interface PageContext {
   currentUrl: string;
   /** A status message to announce at the top of the page, already translated. */
   notice?: string | null;
+  /** Token every form posts back, checked against the request's CSRF cookie. */
+  csrfToken: string;
+}
+
+/** The hidden field that carries the CSRF token in every form that changes state. */
+export function CsrfField(props: { context: PageContext }) {
+  return html`<input type="hidden" name="_csrf" value=${props.context.csrfToken} />`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 
 import { LANGUAGES } from "../src/domain/vocabulary.ts";
-import { html, type PageContext } from "./html.ts";
+import { CsrfField, html, type PageContext } from "./html.ts";
 
 function languageLink(currentUrl: string, language: string): string {
   const url = new URL(currentUrl, "http://localhost");
@@ -33,6 +33,7 @@ export function Layout(props: { context: PageContext; title: string; children: C
               ${account
                 ? html`<li>
                     <form method="post" action="/sign-out" class="inline-form">
+                      <${CsrfField} context=${props.context} />
                       <button type="submit">${t("layout.signOut", { name: account.displayName })}</button>
                     </form>
                   </li>`

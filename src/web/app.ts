@@ -8,6 +8,7 @@ import { MINGA_CONTEXT, MINGA_CONTEXT_PATH } from "../../federation/context.ts";
 import { html } from "../../views/html.ts";
 import { MessagePage } from "../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "./context.ts";
+import { csrfProtection } from "./csrf.ts";
 import { federationMiddleware } from "./federation-bridge.ts";
 import { negotiateLanguage } from "./i18n.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
@@ -99,6 +100,12 @@ export function createApp(services: WebServices): express.Express {
     response.vary("Accept-Language");
     next();
   });
+  app.use(
+    csrfProtection(config.origin.startsWith("https:"), async (request, response) => {
+      const context = await pageContext(services, request, response);
+      sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
+    }),
+  );
 
   const router = catchingRouter();
   registerAuthRoutes(router, services);

@@ -34,6 +34,7 @@ export async function pageContext(services: WebServices, request: Request, respo
     siteName,
     currentUrl: request.originalUrl,
     notice: notice ?? flash,
+    csrfToken: response.locals.csrfToken ?? "",
   };
 }
 

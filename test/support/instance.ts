@@ -77,7 +77,12 @@ export class Browser {
     return this.request(pathName, { headers });
   }
 
-  post(pathName: string, fields: Record<string, string | string[]>): Promise<Response> {
+  /** Posts a form as a browser does after loading a page: with the CSRF token from its cookie, unless told not to. */
+  async post(pathName: string, fields: Record<string, string | string[]>, options: { csrf?: boolean } = {}): Promise<Response> {
+    if (options.csrf !== false) {
+      if (!this.#cookies.has("minga_csrf")) await this.get("/");
+      fields = { ...fields, _csrf: this.#cookies.get("minga_csrf") ?? "" };
+    }
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(key, item);
     return this.request(pathName, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } });

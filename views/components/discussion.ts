@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 import type { Reply } from "../../src/storage/types.ts";
-import { html, languageName, type PageContext } from "../html.ts";
+import { CsrfField, html, languageName, type PageContext } from "../html.ts";
 
 /** A reply with what the page shows of its author. */
 export interface ReplyView {
@@ -85,6 +85,7 @@ export function Discussion(props: {
       ${canReply
         ? html`
           <form method="post" action=${`${props.pagePath}/replies`} id="reply-form" class="reply-form" novalidate>
+            <${CsrfField} context=${props.context} />
             <h3>${props.replyTo ? t("discussion.answering", { name: props.replyTo.authorName }) : t("discussion.writeReply")}</h3>
             ${props.replyTo ? html`<input type="hidden" name="inReplyTo" value=${props.replyTo.reply.iri} />
               <p><a href=${`${props.pagePath}#reply-form`}>${t("discussion.replyToItemInstead")}</a></p>` : null}

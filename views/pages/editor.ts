@@ -12,7 +12,7 @@ import {
   THEME_IDS,
 } from "../../src/domain/vocabulary.ts";
 import { fieldId, type FormErrors, type PracticeForm } from "../../src/web/practice-form.ts";
-import { html, languageName, type PageContext, type Translate } from "../html.ts";
+import { CsrfField, html, languageName, type PageContext, type Translate } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 interface FieldProps {
@@ -118,6 +118,7 @@ export function EditorPage(props: { context: PageContext; form: PracticeForm; er
           </div>`
         : null}
       <form method="post" action=${props.action} class="editor" novalidate>
+        <${CsrfField} context=${props.context} />
         <${Select} ...${common} name="primaryLanguage" required=${true} label=${t("editor.primaryLanguage")} hint=${t("editor.primaryLanguageHint")}
           options=${LANGUAGES} labelOf=${(code: string) => languageName(props.context.language, code, true)} />
         ${LANGUAGES.map(
@@ -170,6 +171,7 @@ export function EditorPage(props: { context: PageContext; form: PracticeForm; er
       </form>
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">
+            <${CsrfField} context=${props.context} />
             <h2>${t("editor.deleteTitle")}</h2>
             <p>${t("editor.deleteWarning")}</p>
             <div class="choice">

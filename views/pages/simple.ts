@@ -1,5 +1,5 @@
 import type { Account, Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
-import { html, type PageContext } from "../html.ts";
+import { CsrfField, html, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 /** Sign-in form; a failed attempt keeps the username and says why. */
@@ -9,7 +9,7 @@ export function SignInPage(props: { context: PageContext; username: string; erro
     <${Layout} context=${props.context} title=${t("signIn.title")}>
       <h1>${t("signIn.title")}</h1>
       ${props.error ? html`<p class="field-error" role="alert" id="sign-in-error">${t(`errors:${props.error}`)}</p>` : null}
-      <form method="post" action="/sign-in" class="narrow">
+      <form method="post" action="/sign-in" class="narrow"><${CsrfField} context=${props.context} />
         <input type="hidden" name="next" value=${props.next} />
         <div class="field">
           <label for="username">${t("signIn.username")}</label>
@@ -60,7 +60,7 @@ export function FederationAdminPage(props: {
       <p>${t("admin.ourHandle", { handle: props.handle })}</p>
       <section aria-labelledby="follow-heading">
         <h2 id="follow-heading">${t("admin.followPartner")}</h2>
-        <form method="post" action="/admin/federation/follow" class="narrow" novalidate>
+        <form method="post" action="/admin/federation/follow" class="narrow" novalidate><${CsrfField} context=${props.context} />
           <div class="field">
             <label for="partner-handle">${t("admin.partnerHandle")}</label>
             <p class="hint" id="partner-handle-hint">${t("admin.partnerHandleHint")}</p>
@@ -82,7 +82,7 @@ export function FederationAdminPage(props: {
                 <td>${entry.name ? html`${entry.name} ` : null}<span class="handle">${entry.handle}</span></td>
                 <td>${t(`admin.followingStatus.${entry.status}`)}</td>
                 <td><time datetime=${entry.created}>${formatDate(language, entry.created)}</time></td>
-                <td><form method="post" action="/admin/federation/unfollow" class="inline-form">
+                <td><form method="post" action="/admin/federation/unfollow" class="inline-form"><${CsrfField} context=${props.context} />
                   <input type="hidden" name="actor" value=${entry.actorIri} />
                   <button type="submit" aria-label=${t("admin.unfollowNamed", { handle: entry.handle })}>${t("admin.unfollow")}</button>
                 </form></td>
@@ -92,7 +92,7 @@ export function FederationAdminPage(props: {
       </section>
       <section aria-labelledby="followers-heading">
         <h2 id="followers-heading">${t("admin.followers", { count: accepted.length })}</h2>
-        <form method="post" action="/admin/federation/approval" class="inline-form">
+        <form method="post" action="/admin/federation/approval" class="inline-form"><${CsrfField} context=${props.context} />
           <input type="hidden" name="required" value=${props.requireApproval ? "false" : "true"} />
           <p>${props.requireApproval ? t("admin.approvalOn") : t("admin.approvalOff")}${" "}
             <button type="submit">${props.requireApproval ? t("admin.turnApprovalOff") : t("admin.turnApprovalOn")}</button></p>
@@ -102,7 +102,7 @@ export function FederationAdminPage(props: {
           <ul>
             ${pending.map((follower) => html`<li>
               ${follower.name ?? follower.handle ?? follower.actorIri} <span class="handle">${follower.handle}</span>
-              <form method="post" action="/admin/federation/followers" class="inline-form">
+              <form method="post" action="/admin/federation/followers" class="inline-form"><${CsrfField} context=${props.context} />
                 <input type="hidden" name="actor" value=${follower.actorIri} />
                 <button type="submit" name="decision" value="accept">${t("admin.approve")}</button>
                 <button type="submit" name="decision" value="reject" class="secondary">${t("admin.reject")}</button>

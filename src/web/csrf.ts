@@ -1,0 +1,47 @@
+import crypto from "node:crypto";
+
+import type { NextFunction, Request, Response } from "express";
+
+import { logger } from "../logging.ts";
+import { readCookie, setCookie } from "./session.ts";
+
+const log = logger("web", "csrf");
+
+export const CSRF_COOKIE = "minga_csrf";
+export const CSRF_FIELD = "_csrf";
+
+function tokensMatch(expected: string, given: unknown): boolean {
+  if (typeof given !== "string" || given.length !== expected.length) return false;
+  return crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(given));
+}
+
+/**
+ * Double-submit CSRF protection: each browser gets a random token in an
+ * HttpOnly, SameSite=Lax cookie, every form carries it in a hidden field, and
+ * a form post whose field differs from the cookie is rejected with 403.
+ * Federation requests never reach this middleware; they are signed instead.
+ */
+export function csrfProtection(secureCookies: boolean, rejected: (request: Request, response: Response) => Promise<void>) {
+  return async (request: Request, response: Response, next: NextFunction) => {
+    let token = readCookie(request, CSRF_COOKIE);
+    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+      token = crypto.randomBytes(32).toString("base64url");
+      setCookie(response, CSRF_COOKIE, token, secureCookies, 365 * 86_400);
+      // A request that arrives without the cookie cannot carry a matching field.
+      if (request.method === "POST") return reject();
+    }
+    response.locals.csrfToken = token;
+    if (request.method !== "POST" || tokensMatch(token, request.body?.[CSRF_FIELD])) return next();
+    return reject();
+
+    async function reject() {
+      log.info("Rejected a form post without a valid CSRF token", { path: request.path, address: request.ip });
+      response.locals.csrfToken = token;
+      try {
+        await rejected(request, response);
+      } catch (error) {
+        next(error);
+      }
+    }
+  };
+}

@@ -1,0 +1,62 @@
+import { expect } from "chai";
+
+import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+
+describe("CSRF protection", () => {
+  let running: RunningInstance;
+  let admin: Browser;
+  let slug: string;
+
+  before(async () => {
+    running = await startInstance();
+    await addAccount(running.instance, "admin", "admin");
+    admin = new Browser(running.origin);
+    await admin.signIn("admin");
+    const created = await admin.post("/practices", practiceForm("Protected practice"));
+    slug = new URL(created.headers.get("location")!, running.origin).pathname.split("/")[2];
+  });
+  after(async () => running.stop());
+
+  const routes = () => [
+    ["/sign-in", { username: "admin", password: "a long test password" }],
+    ["/sign-out", {}],
+    ["/practices", practiceForm("Forged practice")],
+    [`/practices/${slug}/edit`, practiceForm("Forged edit")],
+    [`/practices/${slug}/delete`, { confirm: "yes" }],
+    [`/practices/${slug}/replies`, { content: "Forged reply", language: "en" }],
+    ["/admin/federation/follow", { handle: "@org@localhost:1" }],
+    ["/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }],
+    ["/admin/federation/approval", { required: "true" }],
+    ["/admin/federation/followers", { actor: "http://localhost:1/actors/org", decision: "accept" }],
+  ] as [string, Record<string, string | string[]>][];
+
+  it("rejects every form post without a token", async () => {
+    for (const [path, fields] of routes()) {
+      const response = await admin.post(path, fields, { csrf: false });
+      expect(response.status, path).to.equal(403);
+    }
+  });
+
+  it("rejects a wrong token", async () => {
+    for (const [path, fields] of routes()) {
+      const response = await admin.post(path, { ...fields, _csrf: "x".repeat(43) }, { csrf: false });
+      expect(response.status, path).to.equal(403);
+    }
+  });
+
+  it("changed nothing while rejecting", async () => {
+    const practice = await running.instance.store.practices.bySlug(slug);
+    expect(practice?.deleted).to.equal(null);
+    expect(practice?.text.en?.title).to.equal("Protected practice");
+    expect(await running.instance.store.replies.countForRoot(practice!.iri)).to.equal(0);
+    expect((await running.instance.store.practices.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(1);
+    expect(await running.instance.store.settings.get("federation.requireFollowApproval")).to.equal(null);
+    const page = await admin.get("/admin/federation");
+    expect(page.status, "still signed in").to.equal(200);
+  });
+
+  it("accepts the same posts with the token", async () => {
+    const response = await admin.post(`/practices/${slug}/replies`, { content: "Real reply", language: "en" });
+    expect(response.status).to.equal(303);
+  });
+});
