@@ -5,11 +5,9 @@ import { expect } from "chai";
 import { chromium, type Browser as ChromiumBrowser, type Page } from "playwright-core";
 
 import { validatePracticeFields } from "../src/domain/practice.ts";
+import { CHROMIUM, CHROMIUM_FLAGS } from "./support/chromium.ts";
 import { addAccount, startInstance, temporaryDirectory, type RunningInstance } from "./support/instance.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// Flags from Debian's Chromium run as root on a machine with no outside network.
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Presses Enter on a link or button reached without the mouse, and waits for the page it leads to. */
 async function activate(page: Page, selector: string): Promise<void> {

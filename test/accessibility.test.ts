@@ -1,0 +1,87 @@
+import fs from "node:fs";
+import path from "node:path";
+
+import AxeBuilder from "@axe-core/playwright";
+import { expect } from "chai";
+import { chromium, type Browser as ChromiumBrowser, type BrowserContext } from "playwright-core";
+
+import { validatePracticeFields } from "../src/domain/practice.ts";
+import { addAccount, Browser, startInstance, type RunningInstance } from "./support/instance.ts";
+import { CHROMIUM, CHROMIUM_FLAGS } from "./support/chromium.ts";
+
+const LANGUAGES = ["en", "fr", "es"];
+
+/** Runs axe's WCAG 2.x A and AA rules on the pages that exist so far, signed out and signed in, in each language. */
+describe("accessibility of the pages", function () {
+  this.timeout(180_000);
+  let running: RunningInstance;
+  let browser: ChromiumBrowser;
+  let slug = "";
+
+  before(async () => {
+    running = await startInstance();
+    await addAccount(running.instance, "admin", "admin");
+    const demo = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../scripts/seed/demo-content.json"), "utf8"));
+    for (const entry of demo.practices.slice(0, 3)) {
+      const result = validatePracticeFields(entry);
+      if (!result.ok) throw new Error(`Demo practice ${entry.slug} is invalid`);
+      await running.instance.practices.create(result.value, null, { publish: true, slug: entry.slug });
+    }
+    slug = demo.practices[0].slug;
+    const member = new Browser(running.origin);
+    await member.signIn("admin");
+    await member.post(`/practices/${slug}/replies`, { content: "A reply so the thread is not empty.", language: "en" });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await running?.stop();
+  });
+
+  async function violations(context: BrowserContext, pagePath: string): Promise<string[]> {
+    const page = await context.newPage();
+    await page.goto(`${running.origin}${pagePath}`);
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    await page.close();
+    return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  }
+
+  it("detects a known violation", async () => {
+    // Guards the check itself: a page with an unlabelled field must not pass.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.setContent('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><input type="text"></main></body></html>');
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+    expect(results.violations.map((violation) => violation.id)).to.include("label");
+    await context.close();
+  });
+
+  for (const language of LANGUAGES) {
+    it(`has no violations signed out (${language})`, async () => {
+      const context = await browser.newContext({ locale: language });
+      for (const pagePath of ["/", "/library", `/library?theme=child-protection`, `/practices/${slug}`, "/sign-in", "/nowhere"]) {
+        expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
+      }
+      await context.close();
+    });
+
+    it(`has no violations signed in (${language})`, async () => {
+      const context = await browser.newContext({ locale: language });
+      const page = await context.newPage();
+      await page.goto(`${running.origin}/sign-in?lang=${language}`);
+      await page.fill("#username", "admin");
+      await page.fill("#password", "a long test password");
+      await Promise.all([page.waitForURL(`${running.origin}/`), page.click("form.narrow button[type=submit]")]);
+      for (const pagePath of [`/practices/${slug}`, `/practices/${slug}/edit`, "/practices/new", "/admin/federation"]) {
+        expect(await violations(context, `${pagePath}?lang=${language}`), pagePath).to.deep.equal([]);
+      }
+      // The editor as it comes back with errors.
+      await page.goto(`${running.origin}/practices/new?lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);
+      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+      expect(results.violations.map((violation) => violation.id), "editor with errors").to.deep.equal([]);
+      await context.close();
+    });
+  }
+});
