@@ -58,6 +58,9 @@ describe("practices over HTTP", () => {
     const slug = slugFrom(created.headers.get("location"));
     const page = await fetch(`${running.origin}/practices/${slug}`);
     expect(page.headers.get("content-type")).to.contain("text/html");
+    expect(page.headers.get("content-security-policy")).to.contain("script-src 'self'");
+    expect(page.headers.get("x-content-type-options")).to.equal("nosniff");
+    expect(page.headers.get("x-frame-options")).to.equal("DENY");
     expect(await page.text()).to.contain("<h1>Two faces</h1>");
     for (const accept of ["application/activity+json", 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"']) {
       const json = await fetch(`${running.origin}/practices/${slug}`, { headers: { Accept: accept } });

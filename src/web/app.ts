@@ -10,6 +10,7 @@ import { MessagePage } from "../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "./context.ts";
 import { csrfProtection } from "./csrf.ts";
 import { federationMiddleware } from "./federation-bridge.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { negotiateLanguage } from "./i18n.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
@@ -58,6 +59,7 @@ export function createApp(services: WebServices): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  app.use(securityHeaders(config.origin.startsWith("https:")));
 
   app.get(MINGA_CONTEXT_PATH, (_request, response) => {
     response.type("application/ld+json").set("Cache-Control", "public, max-age=86400").send(JSON.stringify(MINGA_CONTEXT));

@@ -3,18 +3,19 @@ import { CsrfField, html, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 /** Sign-in form; a failed attempt keeps the username and says why. */
-export function SignInPage(props: { context: PageContext; username: string; error: string | null; next: string }) {
+export function SignInPage(props: { context: PageContext; username: string; error: string | null; message?: string; next: string }) {
   const { t } = props.context;
+  const errorText = props.message ?? (props.error ? t(`errors:${props.error}`) : null);
   return html`
     <${Layout} context=${props.context} title=${t("signIn.title")}>
       <h1>${t("signIn.title")}</h1>
-      ${props.error ? html`<p class="field-error" role="alert" id="sign-in-error">${t(`errors:${props.error}`)}</p>` : null}
+      ${errorText ? html`<p class="field-error" role="alert" id="sign-in-error">${errorText}</p>` : null}
       <form method="post" action="/sign-in" class="narrow"><${CsrfField} context=${props.context} />
         <input type="hidden" name="next" value=${props.next} />
         <div class="field">
           <label for="username">${t("signIn.username")}</label>
           <input id="username" name="username" autocomplete="username" required value=${props.username}
-            aria-describedby=${props.error ? "sign-in-error" : undefined} />
+            aria-describedby=${errorText ? "sign-in-error" : undefined} />
         </div>
         <div class="field">
           <label for="password">${t("signIn.password")}</label>

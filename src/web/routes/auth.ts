@@ -5,6 +5,7 @@ import { logger } from "../../logging.ts";
 import { SignInPage } from "../../../views/pages/simple.ts";
 import { html } from "../../../views/html.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { SignInThrottle } from "../sign-in-throttle.ts";
 import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, setCookie, startSession } from "../session.ts";
 
 const log = logger("web", "auth");
@@ -14,7 +15,7 @@ function safeNext(value: unknown): string {
   return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
 }
 
-export function registerAuthRoutes(router: Router, services: WebServices): void {
+export function registerAuthRoutes(router: Router, services: WebServices, throttle = new SignInThrottle()): void {
   router.get("/sign-in", async (request, response) => {
     const context = await pageContext(services, request, response);
     sendPage(response, html`<${SignInPage} context=${context} username="" error=${null} next=${safeNext(request.query.next)} />`);
@@ -24,13 +25,26 @@ export function registerAuthRoutes(router: Router, services: WebServices): void 
     const username = String(request.body.username ?? "");
     const password = String(request.body.password ?? "");
     const next = safeNext(request.body.next);
+    const address = request.ip ?? "unknown";
+    const lockedFor = throttle.lockedFor(username, address);
+    if (lockedFor > 0) {
+      log.info("Refused sign-in for {username} while locked", { username, address, seconds: lockedFor });
+      const context = await pageContext(services, request, response);
+      response.setHeader("Retry-After", String(lockedFor));
+      const error = context.t("errors:signInLocked", { count: Math.ceil(lockedFor / 60) });
+      return sendPage(response, html`<${SignInPage} context=${context} username=${username} error=${null} message=${error} next=${next} />`, 429);
+    }
     const account = username && password ? await authenticate(services.store, username, password) : null;
     if (!account) {
-      log.info("Failed sign-in for {username}", { username, address: request.ip });
+      const { delayMs, locked } = throttle.recordFailure(username, address);
+      if (locked) log.warning("Too many failed sign-ins for {username} from {address}; refusing for a while", { username, address });
+      else log.info("Failed sign-in for {username}", { username, address });
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const context = await pageContext(services, request, response);
       const error = !username || !password ? "signInMissing" : "signInFailed";
       return sendPage(response, html`<${SignInPage} context=${context} username=${username} error=${error} next=${next} />`, 401);
     }
+    throttle.recordSuccess(username);
     // A new id at every sign-in, so a session id planted before sign-in is worthless.
     if (response.locals.sessionId) await services.store.sessions.remove(response.locals.sessionId);
     const sessionId = await startSession(services.store, account);
