@@ -17,13 +17,21 @@ export const BACKFILL_LIMIT = 200;
 
 type Ctx = Context<FederationServices>;
 
-export class PartnerError extends Error {}
+/** Why following or unfollowing failed; `code` names the reason for translated messages. */
+export class PartnerError extends Error {
+  constructor(
+    readonly code: "notHandle" | "lookupFailed" | "notFound" | "noInbox" | "self" | "notFollowing" | "notActor",
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Resolves "@handle@host" (or an actor URL) to an actor, fetching as our instance actor. */
 async function lookupActor(ctx: Ctx, handle: string): Promise<Actor> {
   const query = handle.trim();
   if (!/^@?[^@\s]+@[^@\s]+$/.test(query) && !/^https?:\/\//.test(query)) {
-    throw new PartnerError(`"${handle}" is not a fediverse handle; write it as @name@host`);
+    throw new PartnerError("notHandle", `"${handle}" is not a fediverse handle; write it as @name@host`);
   }
   const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
   let found;
@@ -34,9 +42,9 @@ async function lookupActor(ctx: Ctx, handle: string): Promise<Actor> {
       if (actorUrl) found = await ctx.lookupObject(actorUrl, { documentLoader });
     }
   } catch (error) {
-    throw new PartnerError(`Could not look up ${handle}: ${(error as Error).message}`);
+    throw new PartnerError("lookupFailed", `Could not look up ${handle}: ${(error as Error).message}`);
   }
-  if (!found || !isActor(found) || !found.id) throw new PartnerError(`No actor found for ${handle}`);
+  if (!found || !isActor(found) || !found.id) throw new PartnerError("notFound", `No actor found for ${handle}`);
   return found;
 }
 
@@ -60,8 +68,8 @@ async function plainHttpWebFinger(handle: string): Promise<string | null> {
 export async function followPartner(ctx: Ctx, handle: string): Promise<Following> {
   const { store, config } = ctx.data;
   const actor = await lookupActor(ctx, handle);
-  if (!actor.inboxId) throw new PartnerError(`${handle} has no inbox`);
-  if (sameOrigin(actor.id, config.origin)) throw new PartnerError("An instance cannot follow itself");
+  if (!actor.inboxId) throw new PartnerError("noInbox", `${handle} has no inbox`);
+  if (sameOrigin(actor.id, config.origin)) throw new PartnerError("self", "An instance cannot follow itself");
   const remote = await rememberActor(store, actor);
   const followId = new URL(`${ctx.getActorUri(config.organizationHandle).href}#follows/${crypto.randomUUID()}`);
   const following: Following = {
@@ -89,7 +97,7 @@ export async function unfollowPartner(ctx: Ctx, handleOrIri: string): Promise<{ 
   const all = await store.following.list();
   const normalized = handleOrIri.trim().replace(/^@?/, "@").toLowerCase();
   const following = all.find((entry) => entry.actorIri === handleOrIri || entry.handle.toLowerCase() === normalized);
-  if (!following) throw new PartnerError(`This instance does not follow ${handleOrIri}`);
+  if (!following) throw new PartnerError("notFollowing", `This instance does not follow ${handleOrIri}`);
   const groupUri = ctx.getActorUri(config.organizationHandle);
   await ctx.sendActivity(
     { identifier: config.organizationHandle },
@@ -177,7 +185,7 @@ async function uniqueRemoteSlug(ctx: Ctx, base: string): Promise<string> {
 export async function backfillPartner(ctx: Ctx, actorIri: string): Promise<{ imported: number; skipped: number }> {
   const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
   const actor = await ctx.lookupObject(actorIri, { documentLoader });
-  if (!actor || !isActor(actor)) throw new PartnerError(`${actorIri} is not an actor`);
+  if (!actor || !isActor(actor)) throw new PartnerError("notActor", `${actorIri} is not an actor`);
   const outbox = await actor.getOutbox({ documentLoader });
   let imported = 0;
   let skipped = 0;

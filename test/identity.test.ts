@@ -70,6 +70,22 @@ describe("identity and discovery", () => {
     expect(second.next).to.equal(undefined);
   });
 
+  it("explains a failed follow in the reader's language", async () => {
+    await addAccount(running.instance, "polyglot", "admin");
+    const admin = new Browser(running.origin);
+    await admin.signIn("polyglot");
+    const english = await admin.post("/admin/federation/follow", { handle: "not a handle" });
+    expect(english.status).to.equal(422);
+    const englishPage = await english.text();
+    expect(englishPage).to.contain("is not a fediverse address");
+    expect(englishPage, "typed text kept").to.contain('value="not a handle"');
+    await admin.get("/?lang=fr");
+    const french = await (await admin.post("/admin/federation/follow", { handle: "not a handle" })).text();
+    expect(french).to.contain("n'est pas une adresse du fédivers");
+    const empty = await admin.post("/admin/federation/follow", { handle: "  " });
+    expect(empty.status).to.equal(422);
+  });
+
   it("holds follows for approval when asked", async () => {
     const admin = new Browser(running.origin);
     await addAccount(running.instance, "admin", "admin");

@@ -39,7 +39,8 @@ export function registerAdminRoutes(router: Router, services: WebServices): void
     } catch (error) {
       if (!(error instanceof PartnerError)) throw error;
       log.info("Follow of {handle} failed: {message}", { handle, message: error.message });
-      return showFederation(request, response, { handle, error: context.t("errors:followFailed", { reason: error.message }) }, 422);
+      const reason = context.t(`errors:partner.${error.code}`, { handle });
+      return showFederation(request, response, { handle, error: context.t("errors:followFailed", { reason }) }, 422);
     }
     response.redirect(303, "/admin/federation?notice=followSent");
   });
@@ -49,7 +50,8 @@ export function registerAdminRoutes(router: Router, services: WebServices): void
       await unfollowPartner(fedContext(), String(request.body.actor ?? ""));
     } catch (error) {
       if (!(error instanceof PartnerError)) throw error;
-      return showFederation(request, response, { handle: "", error: error.message }, 422);
+      const context = await pageContext(services, request, response);
+      return showFederation(request, response, { handle: "", error: context.t(`errors:partner.${error.code}`, { handle: String(request.body.actor ?? "") }) }, 422);
     }
     response.redirect(303, "/admin/federation?notice=unfollowed");
   });
