@@ -1,6 +1,6 @@
 import type { Federation } from "@fedify/fedify";
 
-import type { FederationServices } from "./services.ts";
+import { MAX_OFFSET, type FederationServices } from "./services.ts";
 
 const PAGE_SIZE = 50;
 
@@ -10,7 +10,7 @@ export function registerCollections(federation: Federation<FederationServices>, 
     .setFollowersDispatcher("/actors/{identifier}/followers", async (ctx, identifier, cursor) => {
       const { store } = ctx.data;
       // Without a cursor Fedify wants every follower, because "followers" delivery uses this call.
-      const offset = cursor === null ? 0 : Number.parseInt(cursor, 10) || 0;
+      const offset = cursor === null ? 0 : Math.min(MAX_OFFSET, Math.max(0, Number.parseInt(cursor, 10) || 0));
       const limit = cursor === null ? Number.MAX_SAFE_INTEGER : PAGE_SIZE;
       const { items, total } = await store.followers.list(identifier, "accepted", limit, offset);
       return {

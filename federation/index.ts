@@ -38,9 +38,14 @@ async function onUndone(ctx: Ctx, undo: Undo): Promise<void> {
   if (inner instanceof Like) return onReactionUndone(ctx, undo, "like");
   if (inner instanceof Announce) return onReactionUndone(ctx, undo, "announce");
   if (inner === null && undo.objectId) {
-    // A bare Like or Announce id: find what we counted under it.
+    // A bare id: find the Like or Announce we counted, or the Follow we stored, under it.
     const stored = await ctx.data.store.reactions.byActivity(undo.objectId.href);
     if (stored) return onReactionUndone(ctx, undo, stored.type);
+    const target = ctx.data.config.organizationHandle;
+    const follower = undo.actorId ? await ctx.data.store.followers.get(target, undo.actorId.href) : null;
+    if (follower?.followIri === undo.objectId.href) {
+      return onUnfollowed(ctx, undo, new Follow({ id: undo.objectId, actor: undo.actorId, object: ctx.getActorUri(target) }));
+    }
   }
   return record(ctx, undo, "ignored", `Undo of ${inner ? typeName(inner) : "an unknown object"} is not handled`);
 }

@@ -1,8 +1,8 @@
 import jsonld from "jsonld";
 
-import { emptyText, practiceLanguages, SDG_TARGET, type Practice, type PracticeFields, type PracticeText } from "../src/domain/practice.ts";
+import { emptyText, isCalendarDate, practiceLanguages, SDG_TARGET, type Practice, type PracticeFields, type PracticeText } from "../src/domain/practice.ts";
 import { htmlToText, plainTextToHtml, sanitizeRemoteHtml } from "../src/domain/text.ts";
-import { isLanguage, LANGUAGES, THEMES, type Language, type Theme } from "../src/domain/vocabulary.ts";
+import { isLanguage, LANGUAGES, REGIONS, TARGET_GROUPS, THEME_IDS, THEMES, type Language, type Theme } from "../src/domain/vocabulary.ts";
 import { ACTIVITYSTREAMS_CONTEXT, MINGA_CONTEXT, mingaContextUrl, PUBLIC_COLLECTION } from "./context.ts";
 
 /** The URLs an Article links to, computed by the federation layer. */
@@ -177,7 +177,11 @@ export function articleToPracticeFields(article: JsonObject): RemotePracticeResu
   };
   const date = (value: unknown) => {
     const candidate = asString(value).slice(0, 10);
-    return /^\d{4}-\d{2}-\d{2}$/.test(candidate) ? candidate : null;
+    return isCalendarDate(candidate) ? candidate : null;
+  };
+  const instant = (value: unknown) => {
+    const candidate = asString(value);
+    return candidate && !Number.isNaN(Date.parse(candidate)) ? new Date(candidate).toISOString() : null;
   };
   const focal = article.focalPoint as JsonObject | undefined;
   const url = asArray(article.url)
@@ -187,17 +191,17 @@ export function articleToPracticeFields(article: JsonObject): RemotePracticeResu
   const fields: PracticeFields = {
     primaryLanguage: primary,
     text,
-    themes: strings(article.themes).filter((theme) => theme in THEMES),
+    themes: strings(article.themes).filter((theme) => (THEME_IDS as string[]).includes(theme)),
     gcmObjectives: asArray(article.gcmObjectives).map((value) => Number(asString(value) || value)).filter((n) => Number.isInteger(n) && n >= 1 && n <= 23),
     sdgTargets: strings(article.sdgTargets).filter((target) => SDG_TARGET.test(target)),
     scope: oneOf(article.geographicScope, ["local", "national", "regional", "global"] as const, "national"),
     countries: strings(article.countries).map((code) => code.toUpperCase()).filter((code) => /^[A-Z]{2}$/.test(code)),
-    regions: strings(article.regions),
-    targetGroups: strings(article.targetGroups),
+    regions: strings(article.regions).filter((region) => (REGIONS as readonly string[]).includes(region)),
+    targetGroups: strings(article.targetGroups).filter((group) => (TARGET_GROUPS as readonly string[]).includes(group)),
     practiceType: oneOf(article.practiceType, ["policy", "programme", "service", "tool", "partnership"] as const, "programme"),
     implementer: htmlToText(asString(article.implementer)).slice(0, 300),
     partners: strings(article.partners).map((partner) => htmlToText(partner).slice(0, 300)),
-    periodStart: date(article.periodStart) ?? (asString(article.published).slice(0, 10) || "1970-01-01"),
+    periodStart: date(article.periodStart) ?? instant(article.published)?.slice(0, 10) ?? "1970-01-01",
     periodEnd: date(article.periodEnd),
     practiceStatus: oneOf(article.practiceStatus, ["ongoing", "completed"] as const, "ongoing"),
     evidenceLevel: oneOf(article.evidenceLevel, ["anecdotal", "documented", "evaluated", "independently-evaluated"] as const, "anecdotal"),
@@ -209,7 +213,7 @@ export function articleToPracticeFields(article: JsonObject): RemotePracticeResu
     fields,
     bodyHtml,
     url: url ?? asString(article.id),
-    published: asString(article.published) || null,
-    updated: asString(article.updated) || null,
+    published: instant(article.published),
+    updated: instant(article.updated),
   };
 }

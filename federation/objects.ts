@@ -1,14 +1,15 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Article, Create, Note } from "@fedify/vocab";
+import { Article, Create, Mention, Note } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
-import { toInstant } from "./time.ts";
 
 import type { Practice } from "../src/domain/practice.ts";
 import { absolute, PATHS } from "../src/domain/urls.ts";
 import type { Reply } from "../src/storage/types.ts";
 import { createOfflineContextLoader, PUBLIC_COLLECTION } from "./context.ts";
+import { sameOrigin } from "./inbox/journal.ts";
 import { practiceToArticle } from "./mapping.ts";
-import type { FederationServices } from "./services.ts";
+import { MAX_OFFSET, type FederationServices } from "./services.ts";
+import { toInstant } from "./time.ts";
 
 type Context = RequestContext<FederationServices> | import("@fedify/fedify").Context<FederationServices>;
 
@@ -39,8 +40,34 @@ export function practiceCreateId(practice: Practice): URL {
   return new URL(`${practice.iri}#create`);
 }
 
+/** A remote actor a reply mentions: the author of the reply or item it answers. */
+export interface Mentioned {
+  iri: string;
+  handle: string | null;
+}
+
+/**
+ * Finds the remote authors of the reply's parent and of the item it belongs
+ * to. They are mentioned in the Note, since Mastodon notifies people of
+ * Mention tags, not of addressing alone.
+ */
+export async function replyMentions(ctx: Context, reply: Reply): Promise<Mentioned[]> {
+  const { store, config } = ctx.data;
+  const authors = new Set<string>();
+  for (const iri of [reply.inReplyTo, reply.rootIri]) {
+    const practice = await store.practices.byIri(iri);
+    if (practice && !practice.local) authors.add(practice.attributedTo);
+    const parent = await store.replies.byIri(iri);
+    if (parent && !parent.local) authors.add(parent.authorIri);
+  }
+  const known = await store.remoteActors.byIris([...authors]);
+  return [...authors]
+    .filter((iri) => !sameOrigin(iri, config.origin))
+    .map((iri) => ({ iri, handle: known.get(iri)?.handle ?? null }));
+}
+
 /** Builds the Note for a local member's reply. */
-export function buildNote(ctx: Context, reply: Reply, authorUsername: string): Note {
+export function buildNote(ctx: Context, reply: Reply, authorUsername: string, mentions: Mentioned[]): Note {
   const { config } = ctx.data;
   return new Note({
     id: new URL(reply.iri),
@@ -52,7 +79,8 @@ export function buildNote(ctx: Context, reply: Reply, authorUsername: string): N
     published: toInstant(reply.published),
     updated: reply.updated ? toInstant(reply.updated) : null,
     to: new URL(PUBLIC_COLLECTION),
-    ccs: [ctx.getFollowersUri(config.organizationHandle), ctx.getFollowersUri(authorUsername)],
+    ccs: [ctx.getFollowersUri(config.organizationHandle), ctx.getFollowersUri(authorUsername), ...mentions.map((mention) => new URL(mention.iri))],
+    tags: mentions.map((mention) => new Mention({ href: new URL(mention.iri), name: mention.handle })),
   });
 }
 
@@ -69,7 +97,7 @@ export function registerObjects(federation: Federation<FederationServices>): voi
     const reply = await store.replies.byIri(absolute(config.origin, PATHS.reply(values.id)));
     if (!reply || !reply.local || reply.deleted || reply.authorAccountId === null) return null;
     const author = await store.accounts.byId(reply.authorAccountId);
-    return author ? buildNote(ctx, reply, author.username) : null;
+    return author ? buildNote(ctx, reply, author.username, await replyMentions(ctx, reply)) : null;
   });
 
   federation
@@ -89,7 +117,7 @@ export function registerObjects(federation: Federation<FederationServices>): voi
     .setOutboxDispatcher("/actors/{identifier}/outbox", async (ctx, identifier, cursor) => {
       const { store, config } = ctx.data;
       if (identifier !== config.organizationHandle) return { items: [] };
-      const offset = cursor === null ? 0 : Number.parseInt(cursor, 10) || 0;
+      const offset = cursor === null ? 0 : Math.min(MAX_OFFSET, Math.max(0, Number.parseInt(cursor, 10) || 0));
       const limit = cursor === null ? 10_000 : OUTBOX_PAGE_SIZE;
       const { items, total } = await store.practices.listPublishedLocal(limit, offset);
       const activities = await Promise.all(

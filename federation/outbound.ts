@@ -7,7 +7,8 @@ import type { Practice } from "../src/domain/practice.ts";
 import { logger } from "../src/logging.ts";
 import type { Reply } from "../src/storage/types.ts";
 import { PUBLIC_COLLECTION } from "./context.ts";
-import { buildArticle, buildNote, practiceCreateId } from "./objects.ts";
+import { sameOrigin } from "./inbox/journal.ts";
+import { buildArticle, buildNote, practiceCreateId, replyMentions } from "./objects.ts";
 import type { FederationServices } from "./services.ts";
 
 const log = logger("federation", "outbound");
@@ -127,7 +128,7 @@ export class Outbound implements DomainEventsWithContext {
           new Create({
             id: new URL(`${reply.iri}#create`),
             actor: ctx.getActorUri(author.username),
-            object: buildNote(ctx, reply, author.username),
+            object: buildNote(ctx, reply, author.username, await replyMentions(ctx, reply)),
             published: toInstant(reply.published),
             to: new URL(PUBLIC_COLLECTION),
             ccs: recipients.map((recipient) => recipient.id!),
@@ -169,7 +170,7 @@ export class Outbound implements DomainEventsWithContext {
     const known = await store.remoteActors.byIris([...authors]);
     const recipients: Recipient[] = [];
     for (const iri of authors) {
-      if (iri.startsWith(config.origin)) continue;
+      if (sameOrigin(iri, config.origin)) continue;
       const actor = known.get(iri);
       if (!actor?.inbox) {
         log.warn("No inbox known for {actor}; reply not delivered to it", { actor: iri });

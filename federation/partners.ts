@@ -1,5 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import { Article, Create, Follow, isActor, Undo, type Actor } from "@fedify/vocab";
+import { validatePublicUrl } from "@fedify/vocab-runtime";
 
 import type { Practice } from "../src/domain/practice.ts";
 import { slugify } from "../src/domain/practice.ts";
@@ -69,8 +70,13 @@ export async function followPartner(ctx: Ctx, handle: string): Promise<Following
   const { store, config } = ctx.data;
   const actor = await lookupActor(ctx, handle);
   if (!actor.inboxId) throw new PartnerError("noInbox", `${handle} has no inbox`);
+  if (!config.allowPrivateAddresses) {
+    await validatePublicUrl(actor.inboxId.href).catch(() => {
+      throw new PartnerError("noInbox", `${handle} has an inbox at a private address: ${actor.inboxId!.href}`);
+    });
+  }
   if (sameOrigin(actor.id, config.origin)) throw new PartnerError("self", "An instance cannot follow itself");
-  const remote = await rememberActor(store, actor);
+  const remote = await rememberActor(store, actor, config.allowPrivateAddresses);
   const followId = new URL(`${ctx.getActorUri(config.organizationHandle).href}#follows/${crypto.randomUUID()}`);
   const following: Following = {
     actorIri: actor.id!.href,
@@ -151,7 +157,8 @@ export async function importPartnerArticle(ctx: Ctx, iri: string, sourceActor: s
   const parsed = articleToPracticeFields(compacted);
   if (!parsed.ok) return parsed;
   const updated = parsed.updated ?? parsed.published ?? new Date().toISOString();
-  if (existing && existing.updated >= updated) return { ok: true, practice: existing, created: false };
+  // Timestamps from other servers differ in form (fractions, offsets), so they are compared as instants.
+  if (existing && Date.parse(existing.updated) >= Date.parse(updated)) return { ok: true, practice: existing, created: false };
 
   const host = new URL(iri).host.replace(/[^a-z0-9]+/gi, "-");
   const slug = existing?.slug ?? (await uniqueRemoteSlug(ctx, `${host}-${slugify(parsed.fields.text[parsed.fields.primaryLanguage]!.title)}`));

@@ -11,3 +11,6 @@ export interface FederationServices {
 
 /** Identifier of the instance's own Application actor, served at /actor for signed fetches. */
 export const INSTANCE_ACTOR = "instance.actor";
+
+/** Largest collection offset a cursor may ask for; larger numbers would reach SQLite as floating point. */
+export const MAX_OFFSET = 10_000_000;

@@ -4,7 +4,13 @@ import { LANGUAGES } from "../src/domain/vocabulary.ts";
 import { CsrfField, html, type PageContext } from "./html.ts";
 
 function languageLink(currentUrl: string, language: string): string {
-  const url = new URL(currentUrl, "http://localhost");
+  let url: URL;
+  try {
+    url = new URL(currentUrl, "http://localhost");
+  } catch {
+    // A request path that is not a valid URL still gets a page, with links to the home page.
+    url = new URL("/", "http://localhost");
+  }
   url.searchParams.set("lang", language);
   return `${url.pathname}${url.search}`;
 }

@@ -5,6 +5,7 @@ import { sanitizeRemoteHtml, htmlToText } from "../../src/domain/text.ts";
 import type { Reply } from "../../src/storage/types.ts";
 import { rememberActor } from "../actors-cache.ts";
 import type { DomainEventsWithContext } from "../outbound.ts";
+import { PUBLIC_COLLECTION } from "../context.ts";
 import { importPartnerArticle } from "../partners.ts";
 import type { FederationServices } from "../services.ts";
 import { record, sameOrigin, typeName } from "./journal.ts";
@@ -24,14 +25,31 @@ async function resolveDiscussion(ctx: Ctx, inReplyTo: string): Promise<{ rootIri
   return null;
 }
 
-/** Reads a Note's text: the first language of its contentMap that we can keep, sanitized. */
+/** True when the Note is addressed to the public (Public in `to` is public, in `cc` unlisted); other replies are private. */
+function isPublic(note: Note): boolean {
+  const audience = [...note.toIds, ...note.ccIds].map((id) => id.href);
+  return audience.some((id) => id === PUBLIC_COLLECTION || id === "as:Public" || id === "Public");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * Reads a Note's text: the first language of its contentMap that we can
+ * keep, sanitized. A content warning (`summary`) folds the text into a
+ * closed <details> element, as Mastodon hides it behind the warning.
+ */
 function noteContent(note: Note): { html: string; language: string | null } {
   const candidates = note.contents.map((value) =>
     typeof value === "string" ? { text: value, language: null } : { text: value.toString(), language: value.locale.baseName },
   );
   const chosen = candidates.find((candidate) => candidate.language) ?? candidates[0];
   if (!chosen) return { html: "", language: null };
-  return { html: sanitizeRemoteHtml(chosen.text), language: chosen.language?.split("-")[0]?.toLowerCase() ?? null };
+  let html = sanitizeRemoteHtml(chosen.text);
+  const warning = htmlToText(note.summary?.toString() ?? "");
+  if (html && (warning || note.sensitive)) html = `<details><summary>${escapeHtml(warning || "⚠")}</summary>${html}</details>`;
+  return { html, language: chosen.language?.split("-")[0]?.toLowerCase() ?? null };
 }
 
 /** A remote reply (Create(Note) with inReplyTo one of ours): checked, sanitized and added to the discussion. */
@@ -43,6 +61,7 @@ async function onReplyCreated(ctx: Ctx, create: Create, note: Note, events: Doma
   if (note.attributionId?.href !== actorId.href) return record(ctx, create, "rejected", "Note is attributed to someone other than the activity's actor");
   const inReplyTo = note.replyTargetId?.href;
   if (!inReplyTo) return record(ctx, create, "ignored", "Note is not a reply");
+  if (!isPublic(note)) return record(ctx, create, "ignored", "Reply is not public (direct or followers-only), so it is not shown");
   const discussion = await resolveDiscussion(ctx, inReplyTo);
   if (!discussion) return record(ctx, create, "ignored", `inReplyTo ${inReplyTo} is not an item or reply on this instance`);
   const existing = await store.replies.byIri(note.id.href);
@@ -51,7 +70,7 @@ async function onReplyCreated(ctx: Ctx, create: Create, note: Note, events: Doma
   if (!htmlToText(html)) return record(ctx, create, "rejected", "Reply has no text left after sanitizing (poll votes and media-only posts are not shown)");
 
   const author = await create.getActor(ctx).catch(() => null);
-  if (author && isActor(author)) await rememberActor(store, author);
+  if (author && isActor(author)) await rememberActor(store, author, ctx.data.config.allowPrivateAddresses);
   const published = note.published?.toString() ?? create.published?.toString() ?? new Date().toISOString();
   const url = note.url instanceof URL ? note.url.href : (note.url?.href?.href ?? null);
   const reply: Reply = {
@@ -113,7 +132,7 @@ export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
   if (!sameOrigin(object.id, update.actorId)) return record(ctx, update, "rejected", "Actor may only update objects of its own server");
   if (isActor(object)) {
     if (object.id.href !== update.actorId.href) return record(ctx, update, "rejected", "Actor may only update its own profile");
-    await rememberActor(store, object);
+    await rememberActor(store, object, ctx.data.config.allowPrivateAddresses);
     return record(ctx, update, "accepted", "Actor profile refreshed");
   }
   if (object instanceof Article) {
@@ -126,6 +145,10 @@ export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
     if (!reply) return record(ctx, update, "ignored", "Update of a reply this instance does not hold");
     if (reply.local || reply.authorIri !== update.actorId.href || object.attributionId?.href !== update.actorId.href) {
       return record(ctx, update, "rejected", "Only a reply's author may update it");
+    }
+    if (!isPublic(object)) {
+      await store.replies.save({ ...reply, deleted: new Date().toISOString(), contentHtml: "" });
+      return record(ctx, update, "accepted", "Reply is no longer public, so it is hidden");
     }
     const { html, language } = noteContent(object);
     if (!htmlToText(html)) return record(ctx, update, "rejected", "Updated reply has no text left after sanitizing");
@@ -146,7 +169,8 @@ export async function onDeleted(ctx: Ctx, deletion: Delete): Promise<void> {
   if (objectId.href === actorId.href) {
     const followers = await store.followers.removeActorEverywhere(actorId.href);
     await store.following.remove(actorId.href);
-    return record(ctx, deletion, "accepted", `Actor deleted; removed ${followers} follow relations`);
+    const copies = await store.practices.deleteFromSource(actorId.href);
+    return record(ctx, deletion, "accepted", `Actor deleted; removed ${followers} follow relations and ${copies} library copies`);
   }
   const practice = await store.practices.byIri(objectId.href);
   if (practice) {

@@ -20,10 +20,11 @@ export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
     return record(ctx, follow, "rejected", `${follow.objectId.href} is not an actor that can be followed here`);
   }
   const target = parsed.identifier;
-  if (target !== config.organizationHandle && !(await store.accounts.byUsername(target))) {
+  // Usernames are looked up without regard to case, but actor ids are exact.
+  if (target !== config.organizationHandle && (await store.accounts.byUsername(target))?.username !== target) {
     return record(ctx, follow, "rejected", `No local actor ${target}`);
   }
-  const follower = await follow.getActor(ctx);
+  const follower = await follow.getActor(ctx).catch(() => null);
   if (!follower?.id || !follower.inboxId) return record(ctx, follow, "rejected", "Follower's actor document has no inbox");
   if (follower.id.href !== follow.actorId.href) return record(ctx, follow, "rejected", "Follower's actor id differs from the activity's actor");
   const inbox = follower.inboxId.href;
@@ -37,8 +38,11 @@ export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
       return record(ctx, follow, "rejected", `Follower's inbox is not a public address: ${(error as Error).message}`);
     }
   }
-  const remote = await rememberActor(store, follower);
-  const requireApproval = target === config.organizationHandle && (await store.settings.get("federation.requireFollowApproval")) === "true";
+  const remote = await rememberActor(store, follower, config.allowPrivateAddresses);
+  const previous = await store.followers.get(target, follower.id.href);
+  // A repeated Follow from an approved follower keeps it approved.
+  const requireApproval =
+    previous?.status !== "accepted" && target === config.organizationHandle && (await store.settings.get("federation.requireFollowApproval")) === "true";
   await store.followers.save({
     target,
     actorIri: follower.id.href,

@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import type { Account, Reply, Store } from "../storage/types.ts";
 import type { DomainEvents } from "./events.ts";
 import { plainTextToHtml } from "./text.ts";
-import { absolute, PATHS } from "./urls.ts";
+import { absolute, PATHS, replyAnchor } from "./urls.ts";
 
 export const MAX_REPLY_LENGTH = 5000;
 
@@ -17,7 +17,7 @@ export async function postLocalReply(
   store: Store,
   events: DomainEvents,
   origin: string,
-  input: { author: Account; rootIri: string; inReplyTo: string | null; content: string; language: string },
+  input: { author: Account; rootIri: string; pageUrl: string; inReplyTo: string | null; content: string; language: string },
 ): Promise<ReplyResult> {
   const content = input.content.trim();
   if (!content) return { ok: false, error: "required" };
@@ -37,7 +37,7 @@ export async function postLocalReply(
     authorAccountId: input.author.id,
     contentHtml: plainTextToHtml(content),
     language: input.language,
-    url: iri,
+    url: `${input.pageUrl}#${replyAnchor(iri)}`,
     published: new Date().toISOString(),
     updated: null,
     deleted: null,

@@ -78,6 +78,13 @@ export interface Practice extends PracticeFields {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a real calendar date written YYYY-MM-DD (so 2024-02-30 is refused). */
+export function isCalendarDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
 /** Sustainable Development Goal target: goal 1 to 17, then a number or a letter, as in 10.7 or 16.a. */
 export const SDG_TARGET = /^(1[0-7]|[1-9])\.([1-9][0-9]?|[a-z])$/;
 const trimmed = (max: number) => z.string().trim().max(max, { error: `must be at most ${max} characters` });
@@ -107,8 +114,8 @@ export const practiceFieldsSchema = z
     practiceType: z.enum(PRACTICE_TYPES, { error: "choice" }),
     implementer: trimmed(300).min(1, { error: "required" }),
     partners: z.array(trimmed(300).min(1)).default([]),
-    periodStart: z.string().regex(DATE, { error: "date" }),
-    periodEnd: z.string().regex(DATE, { error: "date" }).nullable().default(null),
+    periodStart: z.string().refine(isCalendarDate, { error: "date" }),
+    periodEnd: z.string().refine(isCalendarDate, { error: "date" }).nullable().default(null),
     practiceStatus: z.enum(PRACTICE_STATUSES, { error: "choice" }),
     evidenceLevel: z.enum(EVIDENCE_LEVELS, { error: "choice" }),
     licence: z.enum(LICENCES, { error: "choice" }).default("CC-BY-4.0"),
@@ -137,7 +144,7 @@ export function validatePracticeFields(input: unknown): ValidationResult {
   const errors: FieldErrors = {};
   // zod runs the cross-field checks only once every field is valid; the period is checked here too so all errors show at once.
   const raw = (input ?? {}) as { periodStart?: unknown; periodEnd?: unknown };
-  if (typeof raw.periodStart === "string" && typeof raw.periodEnd === "string" && DATE.test(raw.periodStart) && DATE.test(raw.periodEnd) && raw.periodEnd < raw.periodStart) {
+  if (typeof raw.periodStart === "string" && typeof raw.periodEnd === "string" && isCalendarDate(raw.periodStart) && isCalendarDate(raw.periodEnd) && raw.periodEnd < raw.periodStart) {
     errors.periodEnd = "endBeforeStart";
   }
   for (const issue of parsed.error.issues) {

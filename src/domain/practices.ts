@@ -6,6 +6,8 @@ import { absolute, PATHS } from "./urls.ts";
 
 const log = logger("domain", "practices");
 
+const RESERVED_SLUGS = ["new"];
+
 /** Creates, edits and deletes the organization's own practices, and tells federation about it. */
 export class PracticeService {
   constructor(
@@ -17,7 +19,9 @@ export class PracticeService {
 
   /** Picks a slug from the title that no practice, even a deleted one, has used, since ids are never reused. */
   async uniqueSlug(title: string, requestedSlug?: string): Promise<string> {
-    const base = slugify(requestedSlug || title);
+    let base = slugify(requestedSlug || title);
+    // "new" is the editor's path under /practices.
+    if (RESERVED_SLUGS.includes(base)) base = `${base}-practice`;
     let slug = base;
     for (let suffix = 2; await this.store.practices.slugExists(slug); suffix++) slug = `${base}-${suffix}`;
     return slug;

@@ -116,9 +116,13 @@ export function createApp(services: WebServices): express.Express {
   registerPageRoutes(router, services);
   app.use(router);
 
-  app.use(async (request: Request, response: Response) => {
-    const context = await pageContext(services, request, response);
-    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
+  app.use(async (request: Request, response: Response, next: NextFunction) => {
+    try {
+      const context = await pageContext(services, request, response);
+      sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
+    } catch (error) {
+      next(error);
+    }
   });
 
   app.use(async (error: Error & { status?: number; type?: string }, request: Request, response: Response, _next: NextFunction) => {

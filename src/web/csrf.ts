@@ -11,8 +11,11 @@ export const CSRF_COOKIE = "minga_csrf";
 export const CSRF_FIELD = "_csrf";
 
 function tokensMatch(expected: string, given: unknown): boolean {
-  if (typeof given !== "string" || given.length !== expected.length) return false;
-  return crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(given));
+  if (typeof given !== "string") return false;
+  const expectedBytes = Buffer.from(expected);
+  const givenBytes = Buffer.from(given);
+  // timingSafeEqual throws on buffers of different length, which characters outside ASCII can cause.
+  return givenBytes.length === expectedBytes.length && crypto.timingSafeEqual(expectedBytes, givenBytes);
 }
 
 /**

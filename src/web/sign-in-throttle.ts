@@ -34,6 +34,11 @@ interface Entry {
   lockedUntil: number;
 }
 
+/** Counts "Ana " and "ana" as one account, as sign-in does. */
+function normalize(username: string): string {
+  return username.trim().toLowerCase();
+}
+
 export class SignInThrottle {
   readonly #entries = new Map<string, Entry>();
 
@@ -50,7 +55,7 @@ export class SignInThrottle {
   /** Seconds until sign-in is allowed again for this account or address, or 0 when it is allowed now. */
   lockedFor(username: string, address: string): number {
     const now = this.options.now();
-    const until = Math.max(this.#entry(`account:${username.toLowerCase()}`).lockedUntil, this.#entry(`address:${address}`).lockedUntil);
+    const until = Math.max(this.#entry(`account:${normalize(username)}`).lockedUntil, this.#entry(`address:${address}`).lockedUntil);
     return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 
@@ -60,7 +65,7 @@ export class SignInThrottle {
     let locked = false;
     let worst = 0;
     const limits: [string, number][] = [
-      [`account:${username.toLowerCase()}`, this.options.lockAfterPerAccount],
+      [`account:${normalize(username)}`, this.options.lockAfterPerAccount],
       [`address:${address}`, this.options.lockAfterPerAddress],
     ];
     for (const [key, limit] of limits) {
@@ -79,6 +84,6 @@ export class SignInThrottle {
 
   /** Forgets an account's failures after it signs in. */
   recordSuccess(username: string): void {
-    this.#entries.delete(`account:${username.toLowerCase()}`);
+    this.#entries.delete(`account:${normalize(username)}`);
   }
 }

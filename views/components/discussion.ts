@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-
+import { replyAnchor } from "../../src/domain/urls.ts";
 import type { Reply } from "../../src/storage/types.ts";
 import { CsrfField, html, languageName, type PageContext } from "../html.ts";
 
@@ -9,11 +8,6 @@ export interface ReplyView {
   authorName: string;
   authorHandle: string | null;
   authorUrl: string | null;
-}
-
-/** The HTML id of a reply, short and stable, since ids of remote replies are long URLs. */
-export function replyAnchor(iri: string): string {
-  return `reply-${createHash("sha256").update(iri).digest("hex").slice(0, 12)}`;
 }
 
 function formatDate(language: string, iso: string): string {

@@ -12,7 +12,10 @@ const log = logger("web", "auth");
 
 /** Only same-site paths are followed after sign-in, so the form cannot send people elsewhere. */
 function safeNext(value: unknown): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
+  if (typeof value !== "string" || !value.startsWith("/") || /[\\\s\x00-\x1f]/.test(value)) return "/";
+  const base = "http://minga.invalid";
+  const resolved = new URL(value, base);
+  return resolved.origin === base ? `${resolved.pathname}${resolved.search}${resolved.hash}` : "/";
 }
 
 export function registerAuthRoutes(router: Router, services: WebServices, throttle = new SignInThrottle()): void {

@@ -3,10 +3,10 @@ import type { Request, Response, Router } from "express";
 import { postLocalReply } from "../../domain/discussion.ts";
 import { organizationProfile } from "../../domain/organization.ts";
 import type { Practice } from "../../domain/practice.ts";
-import { absolute, PATHS } from "../../domain/urls.ts";
+import { absolute, PATHS, replyAnchor } from "../../domain/urls.ts";
 import { isLanguage, THEME_IDS } from "../../domain/vocabulary.ts";
 import type { Account, Store } from "../../storage/types.ts";
-import { replyAnchor, type ReplyView } from "../../../views/components/discussion.ts";
+import type { ReplyView } from "../../../views/components/discussion.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
 import { HomePage } from "../../../views/pages/home.ts";
@@ -14,6 +14,8 @@ import { LIBRARY_PAGE_SIZE, LibraryPage } from "../../../views/pages/library.ts"
 import { PracticePage } from "../../../views/pages/practice.ts";
 import { MemberPage, MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+
+const MAX_PAGE = 100_000;
 
 /** Display names of the partners whose copies are listed. */
 async function sourceNames(store: Store, practices: Practice[]): Promise<Map<string, string>> {
@@ -63,7 +65,8 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
   router.get("/library", async (request, response) => {
     const context = await pageContext(services, request, response);
     const theme = typeof request.query.theme === "string" && (THEME_IDS as string[]).includes(request.query.theme) ? request.query.theme : null;
-    const page = Math.max(1, Number.parseInt(String(request.query.page ?? "1"), 10) || 1);
+    // Pages past the last one show an empty list; the cap keeps the SQL offset an integer.
+    const page = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(String(request.query.page ?? "1"), 10) || 1));
     const { items, total } = await store.practices.list({ theme: theme ?? undefined, limit: LIBRARY_PAGE_SIZE, offset: (page - 1) * LIBRARY_PAGE_SIZE });
     sendPage(response, html`<${LibraryPage} context=${context} practices=${items} total=${total} page=${page} theme=${theme} sourceNames=${await sourceNames(store, items)} />`);
   });
@@ -108,7 +111,8 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
     const content = String(request.body.content ?? "");
     const language = isLanguage(request.body.language) ? request.body.language : (response.locals.language as string);
     const inReplyTo = typeof request.body.inReplyTo === "string" && request.body.inReplyTo ? request.body.inReplyTo : null;
-    const result = await postLocalReply(store, services.federation.outbound, config.origin, { author: account, rootIri: practice.iri, inReplyTo, content, language });
+    const pageUrl = absolute(config.origin, practicePath(practice));
+    const result = await postLocalReply(store, services.federation.outbound, config.origin, { author: account, rootIri: practice.iri, pageUrl, inReplyTo, content, language });
     if (!result.ok) return showPractice(request, response, practice, { content, language, error: result.error }, 422);
     response.redirect(303, `${practicePath(practice)}?notice=replyPosted#${replyAnchor(result.reply.iri)}`);
   }
