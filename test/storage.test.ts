@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import type { Practice } from "../src/domain/practice.ts";
+import { PracticeService } from "../src/domain/practices.ts";
 import { createSqliteStore, openDatabase } from "../src/storage/sqlite/index.ts";
 import type { Store } from "../src/storage/types.ts";
 import { temporaryDirectory } from "./support/instance.ts";
@@ -70,6 +71,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.practices.list({ limit: 10, offset: 0 })).total).to.equal(1);
     });
 
+    it("inserts a new practice only once", async () => {
+      expect(await store.practices.insertNew(samplePractice("once"))).to.equal(true);
+      expect(await store.practices.insertNew(samplePractice("once", { implementer: "second" }))).to.equal(false);
+      expect(await store.practices.insertNew(samplePractice("once", { iri: "https://a.example/other" })), "slug taken").to.equal(false);
+      expect((await store.practices.bySlug("once"))?.implementer).to.equal("x");
+    });
+
     it("removes copies of one partner", async () => {
       await store.practices.save(samplePractice("copy", { local: false, sourceActor: "https://b.example/actors/org", iri: "https://b.example/p/1" }));
       await store.practices.save(samplePractice("mine"));
@@ -114,6 +122,30 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 }
 
 storeContract("SQLite", async () => createSqliteStore(openDatabase(temporaryDirectory("store"))));
+
+describe("practice slugs", () => {
+  it("survive a race for the same slug", async () => {
+    const store = createSqliteStore(openDatabase(temporaryDirectory("race")));
+    const events = { practicePublished: async () => {}, practiceUpdated: async () => {}, practiceDeleted: async () => {}, replyAdded: async () => {} };
+    const service = new PracticeService(store, "https://a.example", "https://a.example/actors/org", events);
+    const fields = samplePractice("twin");
+    const first = await service.create(fields, null, { publish: true });
+    // Another request took the slug between the check and the insert: the check says it is free once.
+    const slugExists = store.practices.slugExists.bind(store.practices);
+    let lied = false;
+    store.practices.slugExists = async (slug) => {
+      if (!lied && slug === first.slug) {
+        lied = true;
+        return false;
+      }
+      return slugExists(slug);
+    };
+    const second = await service.create(fields, null, { publish: true });
+    expect(lied).to.equal(true);
+    expect(second.slug).to.not.equal(first.slug);
+    await store.close();
+  });
+});
 
 describe("MongoDB store", () => {
   const url = process.env.MONGODB_URL;

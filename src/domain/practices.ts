@@ -28,10 +28,24 @@ export class PracticeService {
   }
 
   async create(fields: PracticeFields, author: Account | null, options: { publish: boolean; slug?: string }): Promise<Practice> {
-    const title = fields.text[fields.primaryLanguage]!.title;
-    const slug = await this.uniqueSlug(title, options.slug);
+    // Two creations with the same title can pick the same free slug at once; the loser takes the next one.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const slug = await this.uniqueSlug(fields.text[fields.primaryLanguage]!.title, options.slug);
+      const practice = this.#newPractice(fields, author, options.publish, slug);
+      if (!(await this.store.practices.insertNew(practice))) {
+        log.debug("Slug {slug} was taken while creating a practice; trying the next one", { slug, attempt });
+        continue;
+      }
+      log.info("Created practice {slug} ({status})", { slug, status: practice.status, author: author?.username });
+      if (options.publish) await this.events.practicePublished(practice);
+      return practice;
+    }
+    throw new Error("Could not find a free slug for the practice after 5 attempts");
+  }
+
+  #newPractice(fields: PracticeFields, author: Account | null, publish: boolean, slug: string): Practice {
     const now = new Date().toISOString();
-    const practice: Practice = {
+    return {
       ...fields,
       iri: absolute(this.origin, PATHS.practice(slug)),
       slug,
@@ -40,16 +54,12 @@ export class PracticeService {
       attributedTo: this.groupIri,
       sourceActor: null,
       authorAccountId: author?.id ?? null,
-      status: options.publish ? "published" : "draft",
+      status: publish ? "published" : "draft",
       bodyHtml: null,
-      published: options.publish ? now : null,
+      published: publish ? now : null,
       updated: now,
       deleted: null,
     };
-    await this.store.practices.save(practice);
-    log.info("Created practice {slug} ({status})", { slug, status: practice.status, author: author?.username });
-    if (options.publish) await this.events.practicePublished(practice);
-    return practice;
   }
 
   /** Saves an edit; publishing a draft sends Create, editing a published practice sends Update. */

@@ -122,6 +122,8 @@ export interface PracticeQuery {
 export interface PracticeRepository {
   /** Inserts or replaces by iri. */
   save(practice: Practice): Promise<void>;
+  /** Inserts a new practice; returns false, changing nothing, when its iri or slug is already taken. */
+  insertNew(practice: Practice): Promise<boolean>;
   byIri(iri: string): Promise<Practice | null>;
   bySlug(slug: string): Promise<Practice | null>;
   slugExists(slug: string): Promise<boolean>;

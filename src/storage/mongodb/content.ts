@@ -42,6 +42,17 @@ export class MongoPracticeRepository implements PracticeRepository {
     );
   }
 
+  async insertNew(practice: Practice): Promise<boolean> {
+    try {
+      await this.practices.insertOne({ _id: practice.iri, listedAt: practice.published ?? practice.updated, practice: toJsonValue(practice) });
+      return true;
+    } catch (error) {
+      // 11000 is MongoDB's duplicate key error, raised here by the _id or the unique slug index.
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
   async byIri(iri: string): Promise<Practice | null> {
     return (await this.practices.findOne({ _id: iri }))?.practice ?? null;
   }

@@ -37,6 +37,26 @@ export class SqlitePracticeRepository implements PracticeRepository {
       );
   }
 
+  async insertNew(practice: Practice): Promise<boolean> {
+    const result = this.database
+      .prepare(
+        `INSERT INTO practices (iri, slug, local, source_actor, status, published, updated, deleted, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      )
+      .run(
+        practice.iri,
+        practice.slug,
+        practice.local ? 1 : 0,
+        practice.sourceActor,
+        practice.status,
+        practice.published,
+        practice.updated,
+        practice.deleted,
+        JSON.stringify(practice),
+      );
+    return Number(result.changes) > 0;
+  }
+
   async byIri(iri: string): Promise<Practice | null> {
     const row = this.database.prepare("SELECT data FROM practices WHERE iri = ?").get(iri) as Row | undefined;
     return row ? (JSON.parse(row.data as string) as Practice) : null;
