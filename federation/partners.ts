@@ -161,8 +161,8 @@ export async function importPartnerArticle(ctx: Ctx, iri: string, sourceActor: s
   if (existing && Date.parse(existing.updated) >= Date.parse(updated)) return { ok: true, practice: existing, created: false };
 
   const host = new URL(iri).host.replace(/[^a-z0-9]+/gi, "-");
-  const slug = existing?.slug ?? (await uniqueRemoteSlug(ctx, `${host}-${slugify(parsed.fields.text[parsed.fields.primaryLanguage]!.title)}`));
-  const practice: Practice = {
+  const base = `${host}-${slugify(parsed.fields.text[parsed.fields.primaryLanguage]!.title)}`;
+  const copy = (slug: string): Practice => ({
     ...parsed.fields,
     iri,
     slug,
@@ -176,8 +176,22 @@ export async function importPartnerArticle(ctx: Ctx, iri: string, sourceActor: s
     published: parsed.published,
     updated,
     deleted: null,
-  };
-  await store.practices.save(practice);
+  });
+  let practice: Practice;
+  if (existing) {
+    practice = copy(existing.slug);
+    await store.practices.save(practice);
+  } else {
+    // Two Articles arriving at once may pick the same free slug; the loser takes the next one.
+    let inserted: Practice | null = null;
+    for (let attempt = 1; attempt <= 5 && !inserted; attempt++) {
+      const candidate = copy(await uniqueRemoteSlug(ctx, base));
+      if (await store.practices.insertNew(candidate)) inserted = candidate;
+      else if (await store.practices.byIri(iri)) return { ok: true, practice: (await store.practices.byIri(iri))!, created: false };
+    }
+    if (!inserted) return { ok: false, reason: `No free library slug for ${iri}` };
+    practice = inserted;
+  }
   log.info("Stored partner practice {iri}", { iri, source: sourceActor, origin: config.origin });
   return { ok: true, practice, created: !existing };
 }
