@@ -13,7 +13,7 @@ export function HomePage(props: { context: PageContext; profile: OrganizationPro
       <h1>${props.context.siteName}</h1>
       ${summary ? html`<p class="lead" lang=${summary.language !== language ? summary.language : undefined}>${summary.value}</p>` : null}
       <p>${t("home.followHint", { handle: props.handle })}</p>
-      <p>${t("home.partners", { count: props.partnerCount })}</p>
+      ${props.partnerCount > 0 ? html`<p>${t("home.partners", { count: props.partnerCount })}</p>` : null}
       <section aria-labelledby="latest-heading">
         <h2 id="latest-heading">${t("home.latest")}</h2>
         ${props.latest.length === 0
