@@ -24,7 +24,7 @@ const HELP = `Usage: npm run minga -- COMMAND [options]
 
 Commands:
   help                                   Show this help.
-  create-account --username U --password-file F --role admin|editor|member [--display-name NAME]
+  create-account --username U --password-file F --role admin|editor|reviewer|member [--display-name NAME]
                                          Create an account; the password is read from the first line of F.
   seed-demo                              Create the demo organization profile and good practices (safe to run again).
   import-practices FILE [--draft]        Import good practices from a JSON file: one practice object or an array.

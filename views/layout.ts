@@ -34,7 +34,7 @@ export function Layout(props: { context: PageContext; title: string; children: C
             <ul>
               <li><a href="/">${t("layout.home")}</a></li>
               <li><a href="/library">${t("layout.library")}</a></li>
-              ${account && account.role !== "member" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
+              ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
               ${account?.role === "admin" ? html`<li><a href="/admin/federation">${t("layout.federation")}</a></li>` : null}
               ${account
                 ? html`<li>

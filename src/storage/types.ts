@@ -5,8 +5,13 @@
  */
 import type { Practice } from "../domain/practice.ts";
 
-export type Role = "admin" | "editor" | "member";
-export const ROLES: Role[] = ["admin", "editor", "member"];
+/**
+ * What an account may do: admins run the instance and its federation,
+ * editors create, edit and delete practices, reviewers edit and translate
+ * existing ones, members reply in discussions.
+ */
+export type Role = "admin" | "editor" | "reviewer" | "member";
+export const ROLES: Role[] = ["admin", "editor", "reviewer", "member"];
 
 export interface Account {
   id: number;

@@ -22,9 +22,15 @@ export function requireRole(services: WebServices, roles: Account["role"][]) {
 
 const EMPTY_FORM: PracticeForm = { licence: "CC-BY-4.0" };
 
+/** Reviewers edit and translate practices but do not delete them. */
+function mayDelete(account: Account | null): boolean {
+  return account?.role === "admin" || account?.role === "editor";
+}
+
 export function registerEditorRoutes(router: Router, services: WebServices): void {
   const { store, practices } = services;
   const editors = requireRole(services, ["admin", "editor"]);
+  const reviewers = requireRole(services, ["admin", "editor", "reviewer"]);
 
   async function showEditor(request: Request, response: Response, form: PracticeForm, errors: FormErrors, existing: Practice | null) {
     const context = await pageContext(services, request, response);
@@ -33,7 +39,7 @@ export function registerEditorRoutes(router: Router, services: WebServices): voi
     sendPage(
       response,
       html`<${EditorPage} context=${context} form=${form} errors=${errors} action=${action} isNew=${existing === null}
-        published=${existing?.status === "published"} deleteAction=${existing ? `${practicePath(existing)}/delete` : null} />`,
+        published=${existing?.status === "published"} deleteAction=${existing && mayDelete(response.locals.account) ? `${practicePath(existing)}/delete` : null} />`,
       status,
     );
   }
@@ -58,12 +64,12 @@ export function registerEditorRoutes(router: Router, services: WebServices): voi
     response.redirect(303, `${practicePath(practice)}?notice=${practice.status === "published" ? "published" : "draftSaved"}`);
   });
 
-  router.get("/practices/:slug/edit", editors, async (request, response) => {
+  router.get("/practices/:slug/edit", reviewers, async (request, response) => {
     const practice = await editable(request, response);
     if (practice) await showEditor(request, response, practiceToForm(practice), {}, practice);
   });
 
-  router.post("/practices/:slug/edit", editors, async (request, response) => {
+  router.post("/practices/:slug/edit", reviewers, async (request, response) => {
     const practice = await editable(request, response);
     if (!practice) return;
     const form = request.body as PracticeForm;

@@ -47,7 +47,7 @@ async function replyViews(store: Store, rootIri: string): Promise<ReplyView[]> {
 }
 
 function canEdit(account: Account | null, practice: Practice): boolean {
-  return practice.local && account !== null && (account.role === "admin" || account.role === "editor");
+  return practice.local && account !== null && account.role !== "member";
 }
 
 export function registerPageRoutes(router: Router, services: WebServices): void {

@@ -1,0 +1,98 @@
+import { expect } from "chai";
+
+import type { Role } from "../src/storage/types.ts";
+import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+
+type Who = Role | "anonymous";
+const EVERYONE: Who[] = ["anonymous", "member", "reviewer", "editor", "admin"];
+
+interface Case {
+  name: string;
+  /** Who may do it; everyone else must be refused. */
+  allowed: Who[];
+  request: (browser: Browser, slugs: Slugs, who: Who) => Promise<Response>;
+}
+
+interface Slugs {
+  published: string;
+  draft: string;
+  /** One practice per role, so each delete attempt has its own target. */
+  deletable: Record<Who, string>;
+}
+
+const CASES: Case[] = [
+  { name: "read a published practice", allowed: EVERYONE, request: (browser, slugs) => browser.get(`/practices/${slugs.published}`) },
+  { name: "read a draft", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/practices/${slugs.draft}`) },
+  { name: "open the new practice form", allowed: ["editor", "admin"], request: (browser) => browser.get("/practices/new") },
+  { name: "create a practice", allowed: ["editor", "admin"], request: (browser, _slugs, who) => browser.post("/practices", practiceForm(`Created by ${who}`)) },
+  { name: "open the edit form", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/practices/${slugs.published}/edit`) },
+  {
+    name: "save an edit",
+    allowed: ["reviewer", "editor", "admin"],
+    request: (browser, slugs, who) => browser.post(`/practices/${slugs.published}/edit`, practiceForm(`Edited by ${who}`)),
+  },
+  { name: "delete a practice", allowed: ["editor", "admin"], request: (browser, slugs, who) => browser.post(`/practices/${slugs.deletable[who]}/delete`, { confirm: "yes" }) },
+  {
+    name: "reply in a discussion",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.post(`/practices/${slugs.published}/replies`, { content: "A reply", language: "en" }),
+  },
+  { name: "open the federation page", allowed: ["admin"], request: (browser) => browser.get("/admin/federation") },
+  { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
+  { name: "unfollow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }) },
+  { name: "change follow approval", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/approval", { required: "false" }) },
+  {
+    name: "decide a follow request",
+    allowed: ["admin"],
+    request: (browser) => browser.post("/admin/federation/followers", { actor: "http://localhost:1/actors/org", decision: "reject" }),
+  },
+];
+
+/** Tries every route and form with every role and with no session. */
+describe("roles", function () {
+  this.timeout(120_000);
+  let running: RunningInstance;
+  const browsers = new Map<Who, Browser>();
+  let slugs: Slugs;
+
+  before(async () => {
+    running = await startInstance();
+    for (const who of EVERYONE) {
+      const browser = new Browser(running.origin);
+      if (who !== "anonymous") {
+        await addAccount(running.instance, who, who);
+        await browser.signIn(who);
+      }
+      browsers.set(who, browser);
+    }
+    const admin = browsers.get("admin")!;
+    const slugOf = async (title: string, action = "publish") => {
+      const response = await admin.post("/practices", { ...practiceForm(title), action });
+      return new URL(response.headers.get("location")!, running.origin).pathname.split("/")[2];
+    };
+    const deletable = {} as Record<Who, string>;
+    for (const who of EVERYONE) deletable[who] = await slugOf(`To delete by ${who}`);
+    slugs = { published: await slugOf("Shared practice"), draft: await slugOf("Draft practice", "draft"), deletable };
+  });
+  after(async () => running.stop());
+
+  for (const testCase of CASES) {
+    it(`${testCase.name}`, async () => {
+      for (const who of EVERYONE) {
+        const response = await testCase.request(browsers.get(who)!, slugs, who);
+        const location = response.headers.get("location") ?? "";
+        const refused = response.status === 403 || response.status === 404 || (response.status === 303 && location.startsWith("/sign-in"));
+        if (testCase.allowed.includes(who)) expect(refused, `${who} should be allowed (status ${response.status} ${location})`).to.equal(false);
+        else expect(refused, `${who} should be refused (status ${response.status} ${location})`).to.equal(true);
+        expect(response.status, `${who}: no server error`).to.be.below(500);
+      }
+    });
+  }
+
+  it("left refused deletions undone", async () => {
+    for (const who of ["anonymous", "member", "reviewer"] as Who[]) {
+      const practice = await running.instance.store.practices.bySlug(slugs.deletable[who]);
+      expect(practice?.deleted, who).to.equal(null);
+    }
+  });
+});
