@@ -73,7 +73,7 @@ describe("accessibility of the pages", function () {
       await page.fill("#username", "admin");
       await page.fill("#password", "a long test password");
       await Promise.all([page.waitForURL(`${running.origin}/`), page.click("form.narrow button[type=submit]")]);
-      for (const pagePath of [`/practices/${slug}`, `/practices/${slug}/edit`, "/practices/new", "/admin/federation"]) {
+      for (const pagePath of [`/practices/${slug}`, `/practices/${slug}/edit`, "/practices/new", "/admin/federation", "/account/password", "/members/admin"]) {
         expect(await violations(context, `${pagePath}?lang=${language}`), pagePath).to.deep.equal([]);
       }
       // The editor as it comes back with errors.

@@ -20,6 +20,7 @@ describe("CSRF protection", () => {
   const routes = () => [
     ["/sign-in", { username: "admin", password: "a long test password" }],
     ["/sign-out", {}],
+    ["/account/password", { current: "a long test password", next: "forged password!", confirmation: "forged password!" }],
     ["/practices", practiceForm("Forged practice")],
     [`/practices/${slug}/edit`, practiceForm("Forged edit")],
     [`/practices/${slug}/delete`, { confirm: "yes" }],

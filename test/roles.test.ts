@@ -37,6 +37,7 @@ const CASES: Case[] = [
     allowed: ["member", "reviewer", "editor", "admin"],
     request: (browser, slugs) => browser.post(`/practices/${slugs.published}/replies`, { content: "A reply", language: "en" }),
   },
+  { name: "open the password form", allowed: ["member", "reviewer", "editor", "admin"], request: (browser) => browser.get("/account/password") },
   { name: "open the federation page", allowed: ["admin"], request: (browser) => browser.get("/admin/federation") },
   { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
   { name: "unfollow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }) },

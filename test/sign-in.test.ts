@@ -72,6 +72,24 @@ describe("sign-in over HTTP", function () {
     expect(session(first)).to.not.equal(session(second));
   });
 
+  it("changes a password with the current one", async () => {
+    await addAccount(running.instance, "bea", "member");
+    const browser = new Browser(running.origin);
+    await browser.signIn("bea");
+    const wrong = await browser.post("/account/password", { current: "not my password", next: "short", confirmation: "short" });
+    expect(wrong.status).to.equal(422);
+    const page = await wrong.text();
+    expect(page).to.contain('id="password-current-error"');
+    expect(page).to.contain('id="password-next-error"');
+    const mismatch = await browser.post("/account/password", { current: "a long test password", next: "a new long password", confirmation: "another one entirely" });
+    expect(await mismatch.text()).to.contain('id="password-confirmation-error"');
+    const changed = await browser.post("/account/password", { current: "a long test password", next: "a new long password", confirmation: "a new long password" });
+    expect(changed.status).to.equal(303);
+    const again = new Browser(running.origin);
+    expect((await again.post("/sign-in", { username: "bea", password: "a long test password" })).status).to.equal(401);
+    expect((await again.post("/sign-in", { username: "bea", password: "a new long password" })).status).to.equal(303);
+  });
+
   it("refuses an account after ten failures", async () => {
     const browser = new Browser(running.origin);
     for (let attempt = 0; attempt < 10; attempt++) {

@@ -31,3 +31,20 @@ export async function authenticate(store: Store, username: string, password: str
   }
   return (await argon2.verify(account.passwordHash, password)) ? account : null;
 }
+
+export type PasswordChangeError = "currentWrong" | "passwordTooShort" | "passwordMismatch";
+
+/** Changes an account's password after checking the current one; returns the field errors, if any. */
+export async function changePassword(
+  store: Store,
+  account: Account,
+  input: { current: string; next: string; confirmation: string },
+): Promise<Record<string, PasswordChangeError>> {
+  const errors: Record<string, PasswordChangeError> = {};
+  if (!(await argon2.verify(account.passwordHash, input.current))) errors.current = "currentWrong";
+  if (input.next.length < MIN_PASSWORD_LENGTH) errors.next = "passwordTooShort";
+  else if (input.next !== input.confirmation) errors.confirmation = "passwordMismatch";
+  if (Object.keys(errors).length > 0) return errors;
+  await store.accounts.updatePassword(account.id, await argon2.hash(input.next, { type: argon2.argon2id }));
+  return {};
+}

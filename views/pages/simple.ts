@@ -150,3 +150,27 @@ export function MemberPage(props: { context: PageContext; member: Account; handl
     <//>
   `;
 }
+
+/** The signed-in member's password form; errors sit next to their fields. */
+export function PasswordPage(props: { context: PageContext; errors: Record<string, string> }) {
+  const { t } = props.context;
+  const field = (name: string, label: string, autocomplete: string) => html`
+    <div class="field">
+      <label for=${`password-${name}`}>${label}</label>
+      <input id=${`password-${name}`} name=${name} type="password" autocomplete=${autocomplete} required
+        aria-invalid=${props.errors[name] ? "true" : undefined} aria-describedby=${props.errors[name] ? `password-${name}-error` : undefined} />
+      ${props.errors[name] ? html`<p class="field-error" id=${`password-${name}-error`}>${t(`errors:${props.errors[name]}`)}</p>` : null}
+    </div>`;
+  return html`
+    <${Layout} context=${props.context} title=${t("password.title")}>
+      <h1>${t("password.title")}</h1>
+      <form method="post" action="/account/password" class="narrow" novalidate>
+        <${CsrfField} context=${props.context} />
+        ${field("current", t("password.current"), "current-password")}
+        ${field("next", t("password.next"), "new-password")}
+        ${field("confirmation", t("password.confirmation"), "new-password")}
+        <button type="submit">${t("password.submit")}</button>
+      </form>
+    <//>
+  `;
+}

@@ -1,8 +1,9 @@
 import type { Router } from "express";
 
-import { authenticate } from "../../domain/accounts.ts";
+import { authenticate, changePassword } from "../../domain/accounts.ts";
+import type { Account } from "../../storage/types.ts";
 import { logger } from "../../logging.ts";
-import { SignInPage } from "../../../views/pages/simple.ts";
+import { PasswordPage, SignInPage } from "../../../views/pages/simple.ts";
 import { html } from "../../../views/html.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { SignInThrottle } from "../sign-in-throttle.ts";
@@ -54,6 +55,28 @@ export function registerAuthRoutes(router: Router, services: WebServices, thrott
     setCookie(response, SESSION_COOKIE, sessionId, services.config.origin.startsWith("https:"), SESSION_MAX_AGE_SECONDS);
     log.info("Signed in {username}", { username: account.username });
     response.redirect(303, next);
+  });
+
+  router.get("/account/password", async (request, response) => {
+    if (!response.locals.account) return response.redirect(303, "/sign-in?next=/account/password");
+    const context = await pageContext(services, request, response);
+    sendPage(response, html`<${PasswordPage} context=${context} errors=${{}} />`);
+  });
+
+  router.post("/account/password", async (request, response) => {
+    const account = response.locals.account as Account | null;
+    if (!account) return response.redirect(303, "/sign-in?next=/account/password");
+    const errors = await changePassword(services.store, account, {
+      current: String(request.body.current ?? ""),
+      next: String(request.body.next ?? ""),
+      confirmation: String(request.body.confirmation ?? ""),
+    });
+    if (Object.keys(errors).length > 0) {
+      const context = await pageContext(services, request, response);
+      return sendPage(response, html`<${PasswordPage} context=${context} errors=${errors} />`, 422);
+    }
+    log.info("Password changed for {username}", { username: account.username });
+    response.redirect(303, "/?notice=passwordChanged");
   });
 
   router.post("/sign-out", async (request, response) => {
