@@ -1,4 +1,4 @@
-import { getDocumentLoader, type DocumentLoader } from "@fedify/vocab-runtime";
+import { getDocumentLoader, preloadedContexts, type DocumentLoader } from "@fedify/vocab-runtime";
 
 /** Path at which every instance serves Minga's JSON-LD context. */
 export const MINGA_CONTEXT_PATH = "/ns/minga-v1.jsonld";
@@ -48,14 +48,14 @@ export const MINGA_CONTEXT = {
   },
 } as const;
 
-/** The context URL an instance publishes. */
+/** Returns the context URL an instance publishes. */
 export function mingaContextUrl(origin: string): string {
   return new URL(MINGA_CONTEXT_PATH, origin).href;
 }
 
 /**
- * A loader that answers our own context URL from memory and everything else
- * from Fedify's preloaded contexts, refusing other URLs. It never touches
+ * Creates a loader that returns our own context from memory and everything
+ * else from Fedify's preloaded contexts, rejecting other URLs. It never touches
  * the network, so our own documents can be parsed even when the server is
  * not listening.
  */
@@ -64,7 +64,6 @@ export function createOfflineContextLoader(origin: string): DocumentLoader {
   const ownUrl = mingaContextUrl(origin);
   return async (url, options) => {
     if (url === ownUrl) return { contextUrl: null, documentUrl: url, document: MINGA_CONTEXT };
-    const { preloadedContexts } = await import("@fedify/vocab-runtime");
     if (!(url in preloadedContexts)) throw new Error(`Refusing to load ${url} while reading our own document offline`);
     return preloaded(url, options);
   };

@@ -198,7 +198,7 @@ class EnqueueEvent extends Event {
   }
 }
 
-/** Due messages read per poll. A claim on one fails when another listener takes it first or holds its ordering key. */
+/** Due messages read per poll. A claim on one fails when another listener takes it first or has locked its ordering key. */
 const CANDIDATES_PER_POLL = 20;
 
 /**

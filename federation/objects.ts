@@ -35,12 +35,12 @@ export async function buildArticle(ctx: Context, practice: Practice): Promise<Ar
   return Article.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
 }
 
-/** The Create that announces a practice; its id is stable so re-reading the outbox gives the same activity. */
+/** Returns the id of the Create that announces a practice; it is stable, so re-reading the outbox gives the same activity. */
 export function practiceCreateId(practice: Practice): URL {
   return new URL(`${practice.iri}#create`);
 }
 
-/** A remote actor a reply mentions: the author of the reply or item it answers. */
+/** A remote actor a reply mentions: the author of the reply or item it responds to. */
 export interface Mentioned {
   iri: string;
   handle: string | null;

@@ -22,7 +22,7 @@ export interface DomainEventsWithContext extends DomainEvents {
 
 /**
  * The one place where what happened locally becomes activities. Sending
- * only enqueues, and a failure is logged, never thrown at the user.
+ * only enqueues, and #send logs a failure instead of throwing it at the user.
  */
 export class Outbound implements DomainEventsWithContext {
   constructor(

@@ -18,7 +18,7 @@ export const BACKFILL_LIMIT = 200;
 
 type Ctx = Context<FederationServices>;
 
-/** Why following or unfollowing failed; `code` names the reason for translated messages. */
+/** Failure to follow or unfollow a partner; `code` names the reason, for translated messages. */
 export class PartnerError extends Error {
   constructor(
     readonly code: "notHandle" | "lookupFailed" | "notFound" | "noInbox" | "self" | "notFollowing" | "notActor",
@@ -214,7 +214,9 @@ export async function backfillPartner(ctx: Ctx, actorIri: string): Promise<{ imp
   if (!outbox) return { imported, skipped };
   for await (const item of ctx.traverseCollection(outbox, { documentLoader, suppressError: true })) {
     if (++seen > BACKFILL_LIMIT) break;
-    const objectId = item instanceof Create ? item.objectId : item instanceof Article ? item.id : null;
+    let objectId: URL | null = null;
+    if (item instanceof Create) objectId = item.objectId;
+    else if (item instanceof Article) objectId = item.id;
     if (!objectId || (item instanceof Create && !sameOrigin(item.actorId, actorIri))) {
       skipped++;
       continue;

@@ -36,7 +36,7 @@ export class OriginMismatchError extends Error {}
 /**
  * Records the origin the first time a data folder is used, and refuses a
  * different one later: every stored id starts with it, so a command run
- * with another PORT or ORIGIN would publish ids that no server answers.
+ * with another PORT or ORIGIN would publish ids that no server serves.
  */
 async function claimOrigin(store: Store, config: Config): Promise<void> {
   const stored = await store.settings.get("instance.origin");

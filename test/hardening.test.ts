@@ -6,7 +6,7 @@ import { RemoteServer } from "./support/remote-actor.ts";
 const AS = "https://www.w3.org/ns/activitystreams";
 const PUBLIC = `${AS}#Public`;
 
-/** Cases found in review: each input must end in a clear answer, never a hang, a 500 or a leak. */
+/** Cases found in review: each input must end in a clear response, never a hang, a 500 or a leak. */
 describe("hostile and odd input", function () {
   this.timeout(60_000);
   let running: RunningInstance;

@@ -130,7 +130,7 @@ describe("practice slugs", () => {
     const service = new PracticeService(store, "https://a.example", "https://a.example/actors/org", events);
     const fields = samplePractice("twin");
     const first = await service.create(fields, null, { publish: true });
-    // Another request took the slug between the check and the insert: the check says it is free once.
+    // Another request took the slug between the check and the insert: the check reports it free once.
     const slugExists = store.practices.slugExists.bind(store.practices);
     let lied = false;
     store.practices.slugExists = async (slug) => {

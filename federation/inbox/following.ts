@@ -19,14 +19,18 @@ export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
   if (parsed?.type !== "actor" || parsed.identifier === INSTANCE_ACTOR) {
     return record(ctx, follow, "rejected", `${follow.objectId.href} is not an actor that can be followed here`);
   }
+
   const target = parsed.identifier;
   // Usernames are looked up without regard to case, but actor ids are exact.
   if (target !== config.organizationHandle && (await store.accounts.byUsername(target))?.username !== target) {
     return record(ctx, follow, "rejected", `No local actor ${target}`);
   }
+
   const follower = await follow.getActor(ctx).catch(() => null);
-  if (!follower?.id || !follower.inboxId) return record(ctx, follow, "rejected", "Follower's actor document has no inbox");
+  if (!follower?.id) return record(ctx, follow, "rejected", "Follower's actor document could not be fetched or is not an actor");
+  if (!follower.inboxId) return record(ctx, follow, "rejected", "Follower's actor document has no inbox");
   if (follower.id.href !== follow.actorId.href) return record(ctx, follow, "rejected", "Follower's actor id differs from the activity's actor");
+
   const inbox = follower.inboxId.href;
   const sharedInbox = follower.endpoints?.sharedInbox?.href ?? null;
   // Fedify 2.3.6 does not check delivery addresses, so a hostile actor could point its inbox at our network.
@@ -38,6 +42,7 @@ export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
       return record(ctx, follow, "rejected", `Follower's inbox is not a public address: ${(error as Error).message}`);
     }
   }
+
   const remote = await rememberActor(store, follower, config.allowPrivateAddresses);
   const previous = await store.followers.get(target, follower.id.href);
   // A repeated Follow from an approved follower keeps it approved.
@@ -54,6 +59,7 @@ export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
     status: requireApproval ? "pending" : "accepted",
     created: new Date().toISOString(),
   });
+
   if (requireApproval) return record(ctx, follow, "accepted", `Follow of ${target} awaits an admin's approval`);
   await ctx.sendActivity(
     { identifier: target },
@@ -91,7 +97,7 @@ export async function onFollowAccepted(ctx: Ctx, accept: Accept): Promise<void> 
   await ctx.data.store.following.save({ ...following, status: "accepted" });
   await record(ctx, accept, "accepted", `Following ${following.actorIri}`);
   if (!firstTime) return;
-  // The backfill fetches many documents, so it runs after the inbox has answered.
+  // The backfill fetches many documents, so it runs after the inbox has responded.
   const context = ctx.federation.createContext(new URL(ctx.data.config.origin), ctx.data);
   void backfillPartner(context, following.actorIri).catch((error) =>
     log.warn("Backfill from {actor} failed: {error}", { actor: following.actorIri, error }),

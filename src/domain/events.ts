@@ -2,7 +2,7 @@ import type { Practice } from "./practice.ts";
 import type { Reply } from "../storage/types.ts";
 
 /**
- * What the domain tells the outside world. The federation layer implements
+ * Changes the domain reports to the outside world. The federation layer implements
  * it by sending activities; a failed delivery never fails the caller.
  */
 export interface DomainEvents {

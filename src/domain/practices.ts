@@ -8,7 +8,7 @@ const log = logger("domain", "practices");
 
 const RESERVED_SLUGS = ["new"];
 
-/** Creates, edits and deletes the organization's own practices, and tells federation about it. */
+/** Creates, edits and deletes the organization's own practices, and reports each change to federation through DomainEvents. */
 export class PracticeService {
   constructor(
     private readonly store: Store,
@@ -82,7 +82,7 @@ export class PracticeService {
     return practice;
   }
 
-  /** Marks the practice deleted: its URL then answers 410 and its slug is never given out again. */
+  /** Marks the practice deleted: its URL then returns 410 and its slug is never given out again. */
   async remove(existing: Practice): Promise<void> {
     const now = new Date().toISOString();
     const practice: Practice = { ...existing, deleted: now, updated: now };

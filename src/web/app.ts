@@ -31,7 +31,7 @@ function wantsActivityPub(request: Request): boolean {
   return ACTIVITYPUB_TYPES.some((type) => accept.includes(type));
 }
 
-/** Paths Fedify answers: discovery, actors and their collections, inboxes, and ActivityPub reads of items. */
+/** Paths Fedify handles: discovery, actors and their collections, inboxes, and ActivityPub reads of items. */
 function isFederationRequest(request: Request): boolean {
   const pathName = request.path;
   if (request.method === "POST") return pathName === "/inbox" || /^\/actors\/[^/]+\/inbox$/.test(pathName);
@@ -68,7 +68,7 @@ export function createApp(services: WebServices): express.Express {
     response.type("text/css").set("Cache-Control", "public, max-age=3600").send(STYLESHEET);
   });
 
-  // Deleted items answer 410 with a Tombstone; Fedify 2.3.6 object dispatchers cannot send 410 themselves.
+  // Deleted items return 410 with a Tombstone, because Fedify 2.3.6 object dispatchers cannot send 410 themselves.
   app.get("/practices/:slug", async (request, response, next) => {
     try {
       const practice = await store.practices.bySlug(request.params.slug);

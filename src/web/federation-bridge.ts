@@ -24,7 +24,7 @@ async function readBody(request: ExpressRequest, limit: number): Promise<Buffer>
 /**
  * Hands a request to Fedify and copies its response back to Express. Unlike
  * @fedify/express 1.10, which neither returns nor catches its promise, it
- * turns every failure into an answer: malformed activities that Fedify
+ * turns every failure into a response: malformed activities that Fedify
  * rejects with a TypeError get 400, and anything else goes to the error
  * handler as a 500.
  */

@@ -7,7 +7,7 @@
 export interface ThrottleOptions {
   /** How long failures are remembered, in milliseconds. */
   windowMs: number;
-  /** Failures allowed before each further answer is delayed. */
+  /** Failures allowed before each further failed attempt is delayed. */
   slowAfter: number;
   /** Failures per account, and per address, after which sign-in is refused. */
   lockAfterPerAccount: number;
@@ -59,7 +59,7 @@ export class SignInThrottle {
     return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 
-  /** Records a failure; returns how long to wait before answering and whether this failure started a refusal. */
+  /** Records a failure. Returns how long to wait before responding, and whether this failure started a lock. */
   recordFailure(username: string, address: string): { delayMs: number; locked: boolean } {
     const now = this.options.now();
     let locked = false;

@@ -77,7 +77,7 @@ export class Browser {
     return this.request(pathName, { headers });
   }
 
-  /** Posts a form as a browser does after loading a page: with the CSRF token from its cookie, unless told not to. */
+  /** Posts a form as a browser does after loading a page: with the CSRF token from its cookie unless `csrf` is false. */
   async post(pathName: string, fields: Record<string, string | string[]>, options: { csrf?: boolean } = {}): Promise<Response> {
     if (options.csrf !== false) {
       if (!this.#cookies.has("minga_csrf")) await this.get("/");
@@ -105,7 +105,7 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
   }
 }
 
-/** A valid practice form in three languages, as the editor posts it. */
+/** Returns a valid practice form in three languages, as the editor posts it. */
 export function practiceForm(title = "Community interpreters at border reception points"): Record<string, string | string[]> {
   return {
     primaryLanguage: "en",

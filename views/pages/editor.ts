@@ -25,6 +25,9 @@ interface FieldProps {
   hint?: string;
 }
 
+/** Height of each multi-line text field, in rows. */
+const TEXT_ROWS: Partial<Record<string, number>> = { body: 10, summary: 3 };
+
 function value(form: PracticeForm, name: string): string {
   const current = form[name];
   return Array.isArray(current) ? (current[0] ?? "") : (current ?? "");
@@ -32,7 +35,8 @@ function value(form: PracticeForm, name: string): string {
 
 function selected(form: PracticeForm, name: string): string[] {
   const current = form[name];
-  return Array.isArray(current) ? current : current ? [current] : [];
+  if (Array.isArray(current)) return current;
+  return current ? [current] : [];
 }
 
 function describedBy(props: FieldProps): string | undefined {
@@ -40,7 +44,7 @@ function describedBy(props: FieldProps): string | undefined {
   return ids.length ? ids.join(" ") : undefined;
 }
 
-/** The label text, with a visible marker on fields the form cannot be saved without. */
+/** Returns the label text, with a visible marker on fields the form cannot be saved without. */
 function labelText(props: FieldProps): string {
   return props.required ? `${props.label} ${props.t("editor.required")}` : props.label;
 }
@@ -100,7 +104,7 @@ function Checkboxes(props: FieldProps & { options: readonly (string | number)[];
   `;
 }
 
-/** The practice editor: text in up to three languages, then the practice profile. Errors sit next to their fields and are summarised on top. */
+/** Renders the practice editor: text in up to three languages, then the practice profile. Errors sit next to their fields and are summarised on top. */
 export function EditorPage(props: { context: PageContext; form: PracticeForm; errors: FormErrors; action: string; isNew: boolean; published: boolean; deleteAction: string | null }) {
   const { t } = props.context;
   const common = { t, form: props.form, errors: props.errors };
@@ -128,7 +132,7 @@ export function EditorPage(props: { context: PageContext; form: PracticeForm; er
               ${TEXT_FIELDS.map(
                 (field) => html`<${TextInput} ...${common} name=${`text.${language}.${field}`} lang=${language}
                   label=${t(`editor.fieldNames.${field}`, { language: languageName(props.context.language, language) })}
-                  multiline=${field !== "title"} rows=${field === "body" ? 10 : field === "summary" ? 3 : 4}
+                  multiline=${field !== "title"} rows=${TEXT_ROWS[field] ?? 4}
                   hint=${field === "body" ? t("editor.bodyHint") : undefined} />`,
               )}
             </fieldset>

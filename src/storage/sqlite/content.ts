@@ -13,47 +13,39 @@ import type {
 
 type Row = Record<string, unknown>;
 
+const INSERT_PRACTICE = `INSERT INTO practices (iri, slug, local, source_actor, status, published, updated, deleted, data)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Builds the column values of INSERT_PRACTICE, in order. */
+function practiceRow(practice: Practice): (string | number | null)[] {
+  return [
+    practice.iri,
+    practice.slug,
+    practice.local ? 1 : 0,
+    practice.sourceActor,
+    practice.status,
+    practice.published,
+    practice.updated,
+    practice.deleted,
+    JSON.stringify(practice),
+  ];
+}
+
 export class SqlitePracticeRepository implements PracticeRepository {
   constructor(private readonly database: DatabaseSync) {}
 
   async save(practice: Practice): Promise<void> {
     this.database
       .prepare(
-        `INSERT INTO practices (iri, slug, local, source_actor, status, published, updated, deleted, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `${INSERT_PRACTICE}
          ON CONFLICT (iri) DO UPDATE SET slug = excluded.slug, status = excluded.status, published = excluded.published,
            updated = excluded.updated, deleted = excluded.deleted, data = excluded.data, source_actor = excluded.source_actor`,
       )
-      .run(
-        practice.iri,
-        practice.slug,
-        practice.local ? 1 : 0,
-        practice.sourceActor,
-        practice.status,
-        practice.published,
-        practice.updated,
-        practice.deleted,
-        JSON.stringify(practice),
-      );
+      .run(...practiceRow(practice));
   }
 
   async insertNew(practice: Practice): Promise<boolean> {
-    const result = this.database
-      .prepare(
-        `INSERT INTO practices (iri, slug, local, source_actor, status, published, updated, deleted, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      )
-      .run(
-        practice.iri,
-        practice.slug,
-        practice.local ? 1 : 0,
-        practice.sourceActor,
-        practice.status,
-        practice.published,
-        practice.updated,
-        practice.deleted,
-        JSON.stringify(practice),
-      );
+    const result = this.database.prepare(`${INSERT_PRACTICE} ON CONFLICT DO NOTHING`).run(...practiceRow(practice));
     return Number(result.changes) > 0;
   }
 

@@ -9,7 +9,7 @@ import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { errorsToFormFields, formToInput, practiceToForm, type FormErrors, type PracticeForm } from "../practice-form.ts";
 
-/** Lets editors and admins through; others are sent to sign in or told they may not. */
+/** Lets the given roles through. Anonymous visitors are sent to sign in, and other roles get 403. */
 export function requireRole(services: WebServices, roles: Account["role"][]) {
   return async (request: Request, response: Response, next: NextFunction) => {
     const account = response.locals.account as Account | null;

@@ -82,7 +82,10 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
     }
     const replies = await replyViews(store, practice.iri);
     const counts = await store.reactions.count(practice.iri);
-    const replyToIri = typeof request.query.replyTo === "string" ? request.query.replyTo : typeof request.body?.inReplyTo === "string" ? request.body.inReplyTo : null;
+    // The reply being answered comes from the link (?replyTo=) or, when a reply form comes back with errors, from its field.
+    let replyToIri: string | null = null;
+    if (typeof request.query.replyTo === "string") replyToIri = request.query.replyTo;
+    else if (typeof request.body?.inReplyTo === "string") replyToIri = request.body.inReplyTo;
     const replyTo = replies.find((view) => view.reply.iri === replyToIri) ?? null;
     const names = await sourceNames(store, [practice]);
     sendPage(
