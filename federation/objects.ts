@@ -95,7 +95,7 @@ export function registerObjects(federation: Federation<FederationServices>): voi
   federation.setObjectDispatcher(Note, "/replies/{id}", async (ctx, values) => {
     const { store, config } = ctx.data;
     const reply = await store.replies.byIri(absolute(config.origin, PATHS.reply(values.id)));
-    if (!reply || !reply.local || reply.deleted || reply.authorAccountId === null) return null;
+    if (!reply || !reply.local || reply.deleted || reply.hidden || reply.authorAccountId === null) return null;
     const author = await store.accounts.byId(reply.authorAccountId);
     return author ? buildNote(ctx, reply, author.username, await replyMentions(ctx, reply)) : null;
   });
@@ -105,7 +105,7 @@ export function registerObjects(federation: Federation<FederationServices>): voi
       const { store } = ctx.data;
       const practice = await store.practices.bySlug(values.slug);
       if (!practice || !practice.local || practice.status !== "published" || practice.deleted) return null;
-      const replies = (await store.replies.listForRoot(practice.iri)).filter((reply) => !reply.deleted);
+      const replies = (await store.replies.listForRoot(practice.iri)).filter((reply) => !reply.deleted && !reply.hidden);
       return { items: replies.map((reply) => new URL(reply.iri)) as unknown as Note[] };
     })
     .setCounter(async (ctx, values) => {

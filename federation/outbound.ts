@@ -157,7 +157,44 @@ export class Outbound implements DomainEventsWithContext {
     }
   }
 
-  /** The remote authors of the given items or replies, as recipients with their inboxes. */
+  /**
+   * A moderator deleted a local reply: its author's server tells the remote
+   * authors it was sent to, and the organization's followers, who received
+   * it through the organization's Announce.
+   */
+  async replyDeleted(reply: Reply): Promise<void> {
+    if (!reply.local || reply.authorAccountId === null) return;
+    const { store } = this.services;
+    await this.#send(`Delete for reply ${reply.iri}`, async () => {
+      const author = await store.accounts.byId(reply.authorAccountId!);
+      if (!author) return;
+      const ctx = this.#context();
+      const recipients = await this.#remoteRecipients([reply.inReplyTo, reply.rootIri]);
+      const root = await store.practices.byIri(reply.rootIri);
+      if (root?.local) {
+        const { items } = await store.followers.list(this.#group, "accepted", Number.MAX_SAFE_INTEGER, 0);
+        for (const follower of items) {
+          if (!(await this.services.moderation.permits(follower.inbox))) continue;
+          recipients.push({ id: new URL(follower.actorIri), inboxId: new URL(follower.inbox), endpoints: follower.sharedInbox ? { sharedInbox: new URL(follower.sharedInbox) } : null });
+        }
+      }
+      if (recipients.length === 0) return;
+      await ctx.sendActivity(
+        { identifier: author.username },
+        recipients,
+        new Delete({
+          id: new URL(`${reply.iri}#delete`),
+          actor: ctx.getActorUri(author.username),
+          object: new Tombstone({ id: new URL(reply.iri), deleted: toInstant(reply.deleted ?? new Date().toISOString()) }),
+          to: new URL(PUBLIC_COLLECTION),
+        }),
+        { preferSharedInbox: true, orderingKey: reply.iri },
+      );
+      log.info("Queued Delete for reply {iri} to {count} remote actors", { iri: reply.iri, count: recipients.length });
+    });
+  }
+
+  /** The remote authors of the given items or replies, as recipients with their inboxes; servers moderation refuses are left out. */
   async #remoteRecipients(iris: string[]): Promise<Recipient[]> {
     const { store, config } = this.services;
     const authors = new Set<string>();
@@ -172,6 +209,10 @@ export class Outbound implements DomainEventsWithContext {
     for (const iri of authors) {
       if (sameOrigin(iri, config.origin)) continue;
       const actor = known.get(iri);
+      if (!(await this.services.moderation.permits(iri))) {
+        log.info("Not delivering to {actor}: its server is blocked or not on the allowlist", { actor: iri });
+        continue;
+      }
       if (!actor?.inbox) {
         log.warn("No inbox known for {actor}; reply not delivered to it", { actor: iri });
         continue;

@@ -1,4 +1,5 @@
 import type { Config } from "../src/config.ts";
+import type { Moderation } from "../src/domain/moderation.ts";
 import type { Store } from "../src/storage/types.ts";
 import type { KeyPairs } from "./keys.ts";
 
@@ -7,6 +8,8 @@ export interface FederationServices {
   config: Config;
   store: Store;
   keyPairs: KeyPairs;
+  /** Domain blocks, the allowlist and blocked accounts, asked before anything is accepted or sent. */
+  moderation: Moderation;
 }
 
 /** Identifier of the instance's own Application actor, served at /actor for signed fetches. */

@@ -4,12 +4,14 @@ import path from "node:path";
 
 import type { Config } from "./config.ts";
 import { PracticeService } from "./domain/practices.ts";
+import { Moderation } from "./domain/moderation.ts";
 import { logger } from "./logging.ts";
 import { createSqliteStore, openDatabase } from "./storage/sqlite/index.ts";
 import type { Store } from "./storage/types.ts";
 import { createApp } from "./web/app.ts";
 import { createI18n } from "./web/i18n.ts";
 import { createMingaFederation, type MingaFederation } from "../federation/index.ts";
+import type { Outbound } from "../federation/outbound.ts";
 import { KeyPairs } from "../federation/keys.ts";
 import { INSTANCE_ACTOR } from "../federation/services.ts";
 
@@ -23,6 +25,7 @@ export interface Instance {
   store: Store;
   federation: MingaFederation;
   practices: PracticeService;
+  moderation: Moderation;
   /** Serves HTTP and runs the delivery queue until close(). */
   listen(host?: string): Promise<http.Server>;
   close(): Promise<void>;
@@ -56,12 +59,16 @@ export async function createInstance(config: Config): Promise<Instance> {
   const database = openDatabase(config.dataDir);
   const store = createSqliteStore(database);
   await claimOrigin(store, config);
-  const services = { config, store, keyPairs: new KeyPairs(store.keys) };
+  // Moderation sends through the outbound deliveries, which themselves ask moderation whom they may reach.
+  let outbound: Outbound | null = null;
+  const moderation = new Moderation(store, config, { replyDeleted: async (reply) => outbound?.replyDeleted(reply) });
+  const services = { config, store, keyPairs: new KeyPairs(store.keys), moderation };
   const federation = createMingaFederation(database, services, VERSION);
+  outbound = federation.outbound;
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;
   const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
   const i18n = await createI18n(config.defaultLanguage);
-  const app = createApp({ config, store, federation, practices, i18n });
+  const app = createApp({ config, store, federation, practices, i18n, moderation });
 
   let server: http.Server | null = null;
   const queueStop = new AbortController();
@@ -72,6 +79,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     store,
     federation,
     practices,
+    moderation,
     reservedHandles: [config.organizationHandle, INSTANCE_ACTOR],
     async listen(host?: string) {
       server = http.createServer(app);

@@ -112,11 +112,72 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it("keeps replies in publishing order", async () => {
-      const reply = { rootIri: "r", authorIri: "a", authorAccountId: null, contentHtml: "<p>x</p>", language: "en", url: null, updated: null, deleted: null, local: false };
+      const reply = { rootIri: "r", authorIri: "a", authorAccountId: null, contentHtml: "<p>x</p>", language: "en", url: null, updated: null, deleted: null, local: false, hidden: null };
       await store.replies.save({ ...reply, iri: "2", inReplyTo: "1", published: "2026-01-02T00:00:00.000Z" });
       await store.replies.save({ ...reply, iri: "1", inReplyTo: "r", published: "2026-01-01T00:00:00.000Z" });
       expect((await store.replies.listForRoot("r")).map((entry) => entry.iri)).to.deep.equal(["1", "2"]);
       expect(await store.replies.countForRoot("r")).to.equal(2);
+    });
+
+    it("hides replies by author and shows them again by reason", async () => {
+      const reply = { rootIri: "root", inReplyTo: "root", authorAccountId: null, contentHtml: "<p>x</p>", language: "en", url: null, updated: null, deleted: null, local: false, hidden: null, published: "2026-01-01T00:00:00.000Z" };
+      await store.replies.save({ ...reply, iri: "h1", authorIri: "https://bad.example/u/1" });
+      await store.replies.save({ ...reply, iri: "h2", authorIri: "https://bad.example/u/1" });
+      await store.replies.save({ ...reply, iri: "h3", authorIri: "https://good.example/u/2" });
+      await store.replies.setHidden("h2", "moderator");
+      expect(await store.replies.hideByAuthor("https://bad.example/u/1", "domain:bad.example")).to.equal(1);
+      expect(await store.replies.countForRoot("root")).to.equal(1);
+      expect((await store.replies.remoteAuthors()).sort()).to.include.members(["https://bad.example/u/1", "https://good.example/u/2"]);
+      expect(await store.replies.unhideByReason("domain:bad.example")).to.equal(1);
+      // The reply a moderator hid stays hidden when the domain's hiding is lifted.
+      expect((await store.replies.byIri("h2"))!.hidden).to.equal("moderator");
+      expect(await store.replies.countForRoot("root")).to.equal(2);
+    });
+
+    it("hides a partner's library copies and keeps them hidden across saves", async () => {
+      const copy = { ...samplePractice("hidden-copy"), local: false, sourceActor: "https://bad.example/actors/org" };
+      await store.practices.save(copy);
+      expect(await store.practices.sourceActors()).to.include("https://bad.example/actors/org");
+      expect(await store.practices.setHiddenForSource("https://bad.example/actors/org", "domain:bad.example")).to.equal(1);
+      await store.practices.save({ ...copy, updated: "2026-02-02T00:00:00.000Z" });
+      expect((await store.practices.bySlug(copy.slug))!.hidden).to.equal("domain:bad.example");
+      expect((await store.practices.list({ limit: 50, offset: 0 })).items.map((item) => item.iri)).not.to.include(copy.iri);
+      expect((await store.practices.list({ limit: 50, offset: 0, includeHidden: true })).items.map((item) => item.iri)).to.include(copy.iri);
+      expect(await store.practices.unhideByReason("domain:bad.example")).to.equal(1);
+      expect((await store.practices.byIri(copy.iri))!.hidden).to.equal(null);
+    });
+
+    it("keeps domain rules, account blocks, reports and the audit log", async () => {
+      const created = "2026-03-01T00:00:00.000Z";
+      await store.moderation.saveDomainRule({ domain: "bad.example", kind: "block", reason: "spam", hideContent: true, created, createdBy: "admin" });
+      await store.moderation.saveDomainRule({ domain: "bad.example", kind: "block", reason: "abuse", hideContent: false, created, createdBy: "admin" });
+      await store.moderation.saveDomainRule({ domain: "partner.example", kind: "allow", reason: "", hideContent: false, created, createdBy: "admin" });
+      expect((await store.moderation.domainRules()).map((rule) => [rule.domain, rule.kind, rule.reason, rule.hideContent])).to.deep.equal([
+        ["bad.example", "block", "abuse", false],
+        ["partner.example", "allow", "", false],
+      ]);
+      expect(await store.moderation.removeDomainRule("partner.example")).to.equal(true);
+      expect(await store.moderation.removeDomainRule("partner.example")).to.equal(false);
+
+      await store.moderation.saveActorBlock({ actorIri: "https://x.example/u/troll", reason: "", created, createdBy: "mod" });
+      expect((await store.moderation.actorBlock("https://x.example/u/troll"))!.createdBy).to.equal("mod");
+      expect(await store.moderation.actorBlock("https://x.example/u/other")).to.equal(null);
+
+      const flag = { created, origin: "remote" as const, reporterAccountId: null, reporterActor: "https://x.example/actor", flagIri: "https://x.example/flags/1", objectIris: ["a", "b"], comment: "spam", status: "open" as const, resolved: null, resolvedBy: null, forwarded: null };
+      const first = await store.moderation.addReport(flag);
+      expect(first!.id).to.be.a("number");
+      expect(await store.moderation.addReport(flag)).to.equal(null);
+      const local = await store.moderation.addReport({ ...flag, origin: "local", reporterAccountId: 1, reporterActor: null, flagIri: null });
+      const another = await store.moderation.addReport({ ...flag, origin: "local", reporterAccountId: 2, reporterActor: null, flagIri: null });
+      expect(local!.id).not.to.equal(another!.id);
+      await store.moderation.updateReport({ ...first!, status: "resolved", resolved: created, resolvedBy: "mod" });
+      expect((await store.moderation.reports("open", 10)).map((report) => report.id).sort()).to.deep.equal([local!.id, another!.id].sort());
+      expect((await store.moderation.report(first!.id))!.objectIris).to.deep.equal(["a", "b"]);
+
+      for (const action of ["one", "two", "three"]) await store.moderation.audit({ at: created, actor: "admin", action, target: "t", detail: "" });
+      const page = await store.moderation.auditLog(2, 0);
+      expect(page.total).to.equal(3);
+      expect(page.items.map((entry) => entry.action)).to.deep.equal(["three", "two"]);
     });
   });
 }
@@ -126,7 +187,7 @@ storeContract("SQLite", async () => createSqliteStore(openDatabase(temporaryDire
 describe("practice slugs", () => {
   it("survive a race for the same slug", async () => {
     const store = createSqliteStore(openDatabase(temporaryDirectory("race")));
-    const events = { practicePublished: async () => {}, practiceUpdated: async () => {}, practiceDeleted: async () => {}, replyAdded: async () => {} };
+    const events = { practicePublished: async () => {}, practiceUpdated: async () => {}, practiceDeleted: async () => {}, replyAdded: async () => {}, replyDeleted: async () => {} };
     const service = new PracticeService(store, "https://a.example", "https://a.example/actors/org", events);
     const fields = samplePractice("twin");
     const first = await service.create(fields, null, { publish: true });

@@ -86,6 +86,7 @@ async function onReplyCreated(ctx: Ctx, create: Create, note: Note, events: Doma
     updated: null,
     deleted: null,
     local: false,
+    hidden: null,
   };
   await store.replies.save(reply);
   await record(ctx, create, "accepted", `Reply added to ${discussion.rootIri}`);

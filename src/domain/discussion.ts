@@ -42,6 +42,7 @@ export async function postLocalReply(
     updated: null,
     deleted: null,
     local: true,
+    hidden: null,
   };
   await store.replies.save(reply);
   await events.replyAdded(reply);

@@ -11,4 +11,6 @@ export interface DomainEvents {
   practiceDeleted(practice: Practice): Promise<void>;
   /** A local member replied, or a remote reply to one of our items was accepted. */
   replyAdded(reply: Reply): Promise<void>;
+  /** A local reply was deleted by a moderator; the servers that received it are told. */
+  replyDeleted(reply: Reply): Promise<void>;
 }

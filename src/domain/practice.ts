@@ -75,6 +75,11 @@ export interface Practice extends PracticeFields {
   published: string | null;
   updated: string;
   deleted: string | null;
+  /**
+   * Why a library copy is hidden by moderation ("domain:HOST"), kept by the
+   * store beside the practice and never part of what federates.
+   */
+  hidden?: string | null;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

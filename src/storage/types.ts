@@ -79,6 +79,8 @@ export interface Reply {
   updated: string | null;
   deleted: string | null;
   local: boolean;
+  /** Why the reply is hidden from readers ("moderator", "domain:HOST", "actor:IRI"), or null when shown. */
+  hidden: string | null;
 }
 
 export type ReactionType = "like" | "announce";
@@ -120,6 +122,8 @@ export interface PracticeQuery {
   theme?: string;
   local?: boolean;
   includeDrafts?: boolean;
+  /** Include library copies hidden by moderation. */
+  includeHidden?: boolean;
   limit: number;
   offset: number;
 }
@@ -139,6 +143,12 @@ export interface PracticeRepository {
   deleteFromSource(sourceActor: string): Promise<number>;
   /** Removes a remote copy entirely. */
   remove(iri: string): Promise<void>;
+  /** Distinct partners whose copies are stored. */
+  sourceActors(): Promise<string[]>;
+  /** Hides or shows again every copy from one partner; hidden copies leave listings and pages. */
+  setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
+  /** Shows again every copy hidden for the given reason. */
+  unhideByReason(hidden: string): Promise<number>;
 }
 
 export interface ReplyRepository {
@@ -149,6 +159,13 @@ export interface ReplyRepository {
   countForRoot(rootIri: string): Promise<number>;
   /** Replies an actor wrote that are not deleted. */
   countByAuthor(authorIri: string): Promise<number>;
+  /** Distinct authors of remote replies. */
+  remoteAuthors(): Promise<string[]>;
+  setHidden(iri: string, hidden: string | null): Promise<void>;
+  /** Hides every reply of one author that is not already hidden for another reason; returns how many. */
+  hideByAuthor(authorIri: string, hidden: string): Promise<number>;
+  /** Shows again every reply hidden for the given reason. */
+  unhideByReason(hidden: string): Promise<number>;
 }
 
 export interface ReactionRepository {
@@ -214,6 +231,73 @@ export interface InboundLogRepository {
   recent(limit: number): Promise<InboundLogEntry[]>;
 }
 
+/** A rule about a remote domain: refused entirely, or allowed when the instance federates only with listed domains. */
+export interface DomainRule {
+  /** Lower-case host name, with a port only when the rule is for one port (as on loopback). */
+  domain: string;
+  kind: "block" | "allow";
+  reason: string;
+  /** For blocks: whether the domain's stored replies and library copies are hidden. */
+  hideContent: boolean;
+  created: string;
+  createdBy: string;
+}
+
+/** A remote account whose activities are refused. */
+export interface ActorBlock {
+  actorIri: string;
+  reason: string;
+  created: string;
+  createdBy: string;
+}
+
+/** A report about replies, items or accounts: from a member here, or a Flag from another server. */
+export interface Report {
+  id: number;
+  created: string;
+  origin: "local" | "remote";
+  reporterAccountId: number | null;
+  /** The remote actor that sent the Flag; servers often send it as their instance actor. */
+  reporterActor: string | null;
+  flagIri: string | null;
+  /** The reported objects: replies, items, accounts. */
+  objectIris: string[];
+  comment: string;
+  status: "open" | "resolved";
+  resolved: string | null;
+  resolvedBy: string | null;
+  /** When the report was sent on as a Flag to the reported reply's server. */
+  forwarded: string | null;
+}
+
+/** One moderation or administration action: who did what to what, and when. */
+export interface AuditEntry {
+  id?: number;
+  at: string;
+  /** Username of the account that acted, or "system". */
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+}
+
+export interface ModerationRepository {
+  saveDomainRule(rule: DomainRule): Promise<void>;
+  removeDomainRule(domain: string): Promise<boolean>;
+  domainRules(): Promise<DomainRule[]>;
+  saveActorBlock(block: ActorBlock): Promise<void>;
+  removeActorBlock(actorIri: string): Promise<boolean>;
+  actorBlock(actorIri: string): Promise<ActorBlock | null>;
+  actorBlocks(): Promise<ActorBlock[]>;
+  /** Adds a report; returns null, changing nothing, when a report with the same Flag id exists. */
+  addReport(report: Omit<Report, "id">): Promise<Report | null>;
+  report(id: number): Promise<Report | null>;
+  reports(status: Report["status"] | null, limit: number): Promise<Report[]>;
+  updateReport(report: Report): Promise<void>;
+  audit(entry: AuditEntry): Promise<void>;
+  auditLog(limit: number, offset: number): Promise<{ items: AuditEntry[]; total: number }>;
+}
+
 /** Everything an instance stores. */
 export interface Store {
   practices: PracticeRepository;
@@ -227,5 +311,6 @@ export interface Store {
   settings: SettingRepository;
   remoteActors: RemoteActorRepository;
   inboundLog: InboundLogRepository;
+  moderation: ModerationRepository;
   close(): Promise<void>;
 }

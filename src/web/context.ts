@@ -10,6 +10,7 @@ import type { Store } from "../storage/types.ts";
 import { renderDocument, type PageContext } from "../../views/html.ts";
 import type { MingaFederation } from "../../federation/index.ts";
 import type { PracticeService } from "../domain/practices.ts";
+import type { Moderation } from "../domain/moderation.ts";
 
 /** Everything route handlers use. */
 export interface WebServices {
@@ -18,6 +19,7 @@ export interface WebServices {
   federation: MingaFederation;
   practices: PracticeService;
   i18n: i18n;
+  moderation: Moderation;
 }
 
 /** Builds the page context for a request: translation bound to its language, signed-in account, site name. */

@@ -17,6 +17,17 @@ interface PracticeDocument {
   /** Listing sort key: `published`, or `updated` for a practice never published (SQLite's COALESCE(published, updated)). */
   listedAt: string;
   practice: Practice;
+  /** Moderation's reason for hiding a library copy; kept apart from the practice, as in SQLite. */
+  hidden?: string | null;
+}
+
+function toPractice(document: PracticeDocument | null): Practice | null {
+  return document ? { ...document.practice, hidden: document.hidden ?? null } : null;
+}
+
+function storedPractice(practice: Practice): Practice {
+  const { hidden: _hidden, ...data } = practice;
+  return toJsonValue(data as Practice);
 }
 
 interface ReplyDocument extends Omit<Reply, "iri"> {
@@ -35,16 +46,16 @@ export class MongoPracticeRepository implements PracticeRepository {
   }
 
   async save(practice: Practice): Promise<void> {
-    await this.practices.replaceOne(
+    await this.practices.updateOne(
       { _id: practice.iri },
-      { listedAt: practice.published ?? practice.updated, practice: toJsonValue(practice) },
+      { $set: { listedAt: practice.published ?? practice.updated, practice: storedPractice(practice) } },
       { upsert: true },
     );
   }
 
   async insertNew(practice: Practice): Promise<boolean> {
     try {
-      await this.practices.insertOne({ _id: practice.iri, listedAt: practice.published ?? practice.updated, practice: toJsonValue(practice) });
+      await this.practices.insertOne({ _id: practice.iri, listedAt: practice.published ?? practice.updated, practice: storedPractice(practice), hidden: null });
       return true;
     } catch (error) {
       // 11000 is MongoDB's duplicate key error, raised here by the _id or the unique slug index.
@@ -54,11 +65,11 @@ export class MongoPracticeRepository implements PracticeRepository {
   }
 
   async byIri(iri: string): Promise<Practice | null> {
-    return (await this.practices.findOne({ _id: iri }))?.practice ?? null;
+    return toPractice(await this.practices.findOne({ _id: iri }));
   }
 
   async bySlug(slug: string): Promise<Practice | null> {
-    return (await this.practices.findOne({ "practice.slug": slug }))?.practice ?? null;
+    return toPractice(await this.practices.findOne({ "practice.slug": slug }));
   }
 
   async slugExists(slug: string): Promise<boolean> {
@@ -68,13 +79,14 @@ export class MongoPracticeRepository implements PracticeRepository {
   async list(query: PracticeQuery): Promise<{ items: Practice[]; total: number }> {
     const filter: Filter<PracticeDocument> = { "practice.deleted": null };
     if (!query.includeDrafts) filter["practice.status"] = "published";
+    if (!query.includeHidden) filter.hidden = null;
     if (query.local !== undefined) filter["practice.local"] = query.local;
     if (query.theme) filter["practice.themes"] = query.theme;
 
     const total = await this.practices.countDocuments(filter);
     const cursor = this.practices.find(filter).sort({ listedAt: -1, _id: 1 });
     const documents = await readPage(cursor, query.limit, query.offset);
-    return { items: documents.map((document) => document.practice), total };
+    return { items: documents.map((document) => toPractice(document)!), total };
   }
 
   async listPublishedLocal(limit: number, offset: number): Promise<{ items: Practice[]; total: number }> {
@@ -87,6 +99,18 @@ export class MongoPracticeRepository implements PracticeRepository {
 
   async remove(iri: string): Promise<void> {
     await this.practices.deleteOne({ _id: iri });
+  }
+
+  async sourceActors(): Promise<string[]> {
+    return (await this.practices.distinct("practice.sourceActor", { "practice.local": false })).filter((actor): actor is string => typeof actor === "string");
+  }
+
+  async setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number> {
+    return (await this.practices.updateMany({ "practice.local": false, "practice.sourceActor": sourceActor }, { $set: { hidden } })).modifiedCount;
+  }
+
+  async unhideByReason(hidden: string): Promise<number> {
+    return (await this.practices.updateMany({ hidden }, { $set: { hidden: null } })).modifiedCount;
   }
 }
 
@@ -104,6 +128,7 @@ function toReply(document: ReplyDocument): Reply {
     updated: document.updated ?? null,
     deleted: document.deleted ?? null,
     local: document.local,
+    hidden: document.hidden ?? null,
   };
 }
 
@@ -119,7 +144,14 @@ export class MongoReplyRepository implements ReplyRepository {
     await this.replies.updateOne(
       { _id: reply.iri },
       {
-        $set: { contentHtml: reply.contentHtml, language: reply.language, url: reply.url, updated: reply.updated, deleted: reply.deleted },
+        $set: {
+          contentHtml: reply.contentHtml,
+          language: reply.language,
+          url: reply.url,
+          updated: reply.updated,
+          deleted: reply.deleted,
+          hidden: reply.hidden,
+        },
         $setOnInsert: {
           rootIri: reply.rootIri,
           inReplyTo: reply.inReplyTo,
@@ -143,11 +175,27 @@ export class MongoReplyRepository implements ReplyRepository {
   }
 
   async countForRoot(rootIri: string): Promise<number> {
-    return this.replies.countDocuments({ rootIri, deleted: null });
+    return this.replies.countDocuments({ rootIri, deleted: null, hidden: null });
   }
 
   async countByAuthor(authorIri: string): Promise<number> {
     return this.replies.countDocuments({ authorIri, deleted: null });
+  }
+
+  async remoteAuthors(): Promise<string[]> {
+    return this.replies.distinct("authorIri", { local: false });
+  }
+
+  async setHidden(iri: string, hidden: string | null): Promise<void> {
+    await this.replies.updateOne({ _id: iri }, { $set: { hidden } });
+  }
+
+  async hideByAuthor(authorIri: string, hidden: string): Promise<number> {
+    return (await this.replies.updateMany({ authorIri, hidden: null }, { $set: { hidden } })).modifiedCount;
+  }
+
+  async unhideByReason(hidden: string): Promise<number> {
+    return (await this.replies.updateMany({ hidden }, { $set: { hidden: null } })).modifiedCount;
   }
 }
 

@@ -13,6 +13,10 @@ export const COLLECTIONS = {
   following: "following",
   remoteActors: "remote_actors",
   inboundLog: "inbound_log",
+  domainRules: "domain_rules",
+  actorBlocks: "actor_blocks",
+  reports: "reports",
+  auditLog: "audit_log",
   counters: "counters",
 } as const;
 
@@ -83,6 +87,9 @@ export async function createIndexes(database: Db): Promise<void> {
     database.collection(COLLECTIONS.followers).createIndex({ target: 1, created: 1, actorIri: 1 }, { name: "followers_listing" }),
     database.collection(COLLECTIONS.followers).createIndex({ actorIri: 1 }, { name: "followers_actor" }),
     database.collection(COLLECTIONS.following).createIndex({ followIri: 1 }, { unique: true, name: "following_follow_iri" }),
+    database.collection(COLLECTIONS.replies).createIndex({ authorIri: 1 }, { name: "replies_author" }),
+    database.collection(COLLECTIONS.reports).createIndex({ flagIri: 1 }, { unique: true, sparse: true, name: "reports_flag_iri" }),
+    database.collection(COLLECTIONS.reports).createIndex({ status: 1, created: -1 }, { name: "reports_status" }),
     database.collection(COLLECTIONS.keys).createIndex({ owner: 1, algorithm: 1 }, { unique: true, name: "keys_owner_algorithm" }),
   ]);
 }

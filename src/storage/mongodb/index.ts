@@ -18,6 +18,7 @@ import {
   MongoKeyRepository,
   MongoRemoteActorRepository,
 } from "./federation.ts";
+import { MongoModerationRepository } from "./moderation.ts";
 
 /** Database used when neither the caller nor the connection string names one. */
 const DEFAULT_DATABASE_NAME = "minga";
@@ -58,6 +59,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       settings: new MongoSettingRepository(database),
       remoteActors: new MongoRemoteActorRepository(database),
       inboundLog: new MongoInboundLogRepository(database),
+      moderation: new MongoModerationRepository(database),
       async close() {
         await client.close();
       },

@@ -18,6 +18,7 @@ const INSERT_PRACTICE = `INSERT INTO practices (iri, slug, local, source_actor, 
 
 /** Builds the column values of INSERT_PRACTICE, in order. */
 function practiceRow(practice: Practice): (string | number | null)[] {
+  const { hidden: _hidden, ...data } = practice;
   return [
     practice.iri,
     practice.slug,
@@ -27,7 +28,7 @@ function practiceRow(practice: Practice): (string | number | null)[] {
     practice.published,
     practice.updated,
     practice.deleted,
-    JSON.stringify(practice),
+    JSON.stringify(data),
   ];
 }
 
@@ -50,13 +51,13 @@ export class SqlitePracticeRepository implements PracticeRepository {
   }
 
   async byIri(iri: string): Promise<Practice | null> {
-    const row = this.database.prepare("SELECT data FROM practices WHERE iri = ?").get(iri) as Row | undefined;
-    return row ? (JSON.parse(row.data as string) as Practice) : null;
+    const row = this.database.prepare("SELECT data, hidden FROM practices WHERE iri = ?").get(iri) as Row | undefined;
+    return row ? toPractice(row) : null;
   }
 
   async bySlug(slug: string): Promise<Practice | null> {
-    const row = this.database.prepare("SELECT data FROM practices WHERE slug = ?").get(slug) as Row | undefined;
-    return row ? (JSON.parse(row.data as string) as Practice) : null;
+    const row = this.database.prepare("SELECT data, hidden FROM practices WHERE slug = ?").get(slug) as Row | undefined;
+    return row ? toPractice(row) : null;
   }
 
   async slugExists(slug: string): Promise<boolean> {
@@ -67,6 +68,7 @@ export class SqlitePracticeRepository implements PracticeRepository {
     const conditions = ["deleted IS NULL"];
     const parameters: (string | number)[] = [];
     if (!query.includeDrafts) conditions.push("status = 'published'");
+    if (!query.includeHidden) conditions.push("hidden IS NULL");
     if (query.local !== undefined) {
       conditions.push("local = ?");
       parameters.push(query.local ? 1 : 0);
@@ -94,6 +96,23 @@ export class SqlitePracticeRepository implements PracticeRepository {
   async remove(iri: string): Promise<void> {
     this.database.prepare("DELETE FROM practices WHERE iri = ?").run(iri);
   }
+
+  async sourceActors(): Promise<string[]> {
+    const rows = this.database.prepare("SELECT DISTINCT source_actor FROM practices WHERE local = 0 AND source_actor IS NOT NULL").all() as Row[];
+    return rows.map((row) => row.source_actor as string);
+  }
+
+  async setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number> {
+    return Number(this.database.prepare("UPDATE practices SET hidden = ? WHERE local = 0 AND source_actor = ?").run(hidden, sourceActor).changes);
+  }
+
+  async unhideByReason(hidden: string): Promise<number> {
+    return Number(this.database.prepare("UPDATE practices SET hidden = NULL WHERE hidden = ?").run(hidden).changes);
+  }
+}
+
+function toPractice(row: Row): Practice {
+  return { ...(JSON.parse(row.data as string) as Practice), hidden: (row.hidden as string | null) ?? null };
 }
 
 function toReply(row: Row): Reply {
@@ -110,6 +129,7 @@ function toReply(row: Row): Reply {
     updated: (row.updated as string | null) ?? null,
     deleted: (row.deleted as string | null) ?? null,
     local: row.local === 1,
+    hidden: (row.hidden as string | null) ?? null,
   };
 }
 
@@ -119,10 +139,10 @@ export class SqliteReplyRepository implements ReplyRepository {
   async save(reply: Reply): Promise<void> {
     this.database
       .prepare(
-        `INSERT INTO replies (iri, root_iri, in_reply_to, author_iri, author_account_id, content_html, language, url, published, updated, deleted, local)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO replies (iri, root_iri, in_reply_to, author_iri, author_account_id, content_html, language, url, published, updated, deleted, local, hidden)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (iri) DO UPDATE SET content_html = excluded.content_html, language = excluded.language,
-           url = excluded.url, updated = excluded.updated, deleted = excluded.deleted`,
+           url = excluded.url, updated = excluded.updated, deleted = excluded.deleted, hidden = excluded.hidden`,
       )
       .run(
         reply.iri,
@@ -137,6 +157,7 @@ export class SqliteReplyRepository implements ReplyRepository {
         reply.updated,
         reply.deleted,
         reply.local ? 1 : 0,
+        reply.hidden,
       );
   }
 
@@ -150,11 +171,27 @@ export class SqliteReplyRepository implements ReplyRepository {
   }
 
   async countForRoot(rootIri: string): Promise<number> {
-    return (this.database.prepare("SELECT COUNT(*) AS n FROM replies WHERE root_iri = ? AND deleted IS NULL").get(rootIri) as Row).n as number;
+    return (this.database.prepare("SELECT COUNT(*) AS n FROM replies WHERE root_iri = ? AND deleted IS NULL AND hidden IS NULL").get(rootIri) as Row).n as number;
   }
 
   async countByAuthor(authorIri: string): Promise<number> {
     return (this.database.prepare("SELECT COUNT(*) AS n FROM replies WHERE author_iri = ? AND deleted IS NULL").get(authorIri) as Row).n as number;
+  }
+
+  async remoteAuthors(): Promise<string[]> {
+    return (this.database.prepare("SELECT DISTINCT author_iri FROM replies WHERE local = 0").all() as Row[]).map((row) => row.author_iri as string);
+  }
+
+  async setHidden(iri: string, hidden: string | null): Promise<void> {
+    this.database.prepare("UPDATE replies SET hidden = ? WHERE iri = ?").run(hidden, iri);
+  }
+
+  async hideByAuthor(authorIri: string, hidden: string): Promise<number> {
+    return Number(this.database.prepare("UPDATE replies SET hidden = ? WHERE author_iri = ? AND hidden IS NULL").run(hidden, authorIri).changes);
+  }
+
+  async unhideByReason(hidden: string): Promise<number> {
+    return Number(this.database.prepare("UPDATE replies SET hidden = NULL WHERE hidden = ?").run(hidden).changes);
   }
 }
 

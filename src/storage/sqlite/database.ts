@@ -109,6 +109,49 @@ const MIGRATIONS: string[] = [
     reason TEXT NOT NULL
   );
   `,
+  // Moderation: domain rules, blocked accounts, reports, the audit log, and hiding.
+  `
+  CREATE TABLE domain_rules (
+    domain TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    hide_content INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    created_by TEXT NOT NULL
+  );
+  CREATE TABLE actor_blocks (
+    actor_iri TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    created TEXT NOT NULL,
+    created_by TEXT NOT NULL
+  );
+  CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    reporter_account_id INTEGER,
+    reporter_actor TEXT,
+    flag_iri TEXT UNIQUE,
+    object_iris TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    status TEXT NOT NULL,
+    resolved TEXT,
+    resolved_by TEXT,
+    forwarded TEXT
+  );
+  CREATE INDEX reports_status ON reports (status, created);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  ALTER TABLE replies ADD COLUMN hidden TEXT;
+  ALTER TABLE practices ADD COLUMN hidden TEXT;
+  CREATE INDEX replies_author ON replies (author_iri);
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

@@ -11,6 +11,7 @@ import {
   SqliteKeyRepository,
   SqliteRemoteActorRepository,
 } from "./federation.ts";
+import { SqliteModerationRepository } from "./moderation.ts";
 
 export { openDatabase };
 
@@ -28,6 +29,7 @@ export function createSqliteStore(database: DatabaseSync): Store {
     settings: new SqliteSettingRepository(database),
     remoteActors: new SqliteRemoteActorRepository(database),
     inboundLog: new SqliteInboundLogRepository(database),
+    moderation: new SqliteModerationRepository(database),
     async close() {
       if (database.isOpen) database.close();
     },
