@@ -13,8 +13,11 @@ export function registerCollections(federation: Federation<FederationServices>, 
       const offset = cursor === null ? 0 : Math.min(MAX_OFFSET, Math.max(0, Number.parseInt(cursor, 10) || 0));
       const limit = cursor === null ? Number.MAX_SAFE_INTEGER : PAGE_SIZE;
       const { items, total } = await store.followers.list(identifier, "accepted", limit, offset);
+      // Delivery asks without a cursor: servers that moderation refuses receive nothing more.
+      const permitted = [];
+      for (const follower of items) if (cursor !== null || (await ctx.data.moderation.permits(follower.inbox))) permitted.push(follower);
       return {
-        items: items.map((follower) => ({
+        items: permitted.map((follower) => ({
           id: new URL(follower.actorIri),
           inboxId: new URL(follower.inbox),
           endpoints: follower.sharedInbox ? { sharedInbox: new URL(follower.sharedInbox) } : null,

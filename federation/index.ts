@@ -2,7 +2,7 @@ import type { DatabaseSync } from "node:sqlite";
 
 import { createFederation, type Context, type Federation, type InboxContext } from "@fedify/fedify";
 import { SqliteKvStore, SqliteMessageQueue } from "@fedify/sqlite";
-import { Accept, Activity, Announce, Create, Delete, Follow, Like, Reject, Undo, Update } from "@fedify/vocab";
+import { Accept, Activity, Announce, Create, Delete, Flag, Follow, Like, Reject, Undo, Update } from "@fedify/vocab";
 
 import { logger } from "../src/logging.ts";
 import { registerActors } from "./actors.ts";
@@ -10,6 +10,7 @@ import { registerCollections } from "./collections.ts";
 import { onCreated, onDeleted, onUpdated } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed, onFollowRejected, onUnfollowed } from "./inbox/following.ts";
 import { record, typeName } from "./inbox/journal.ts";
+import { onFlagged } from "./inbox/flags.ts";
 import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
 import { registerObjects } from "./objects.ts";
 import { Outbound } from "./outbound.ts";
@@ -51,6 +52,28 @@ async function onUndone(ctx: Ctx, undo: Undo): Promise<void> {
 }
 
 /**
+ * The web gate already refused requests whose signer or named actor is
+ * blocked; this catches the verified actor of activities that arrive by
+ * other paths, such as one forwarded with its own LD signature.
+ */
+async function refusedByModeration(ctx: Ctx, activity: Activity): Promise<boolean> {
+  const actor = activity.actorId;
+  if (!actor) return false;
+  const { moderation } = ctx.data;
+  const refusal = await moderation.refusal(actor);
+  if (refusal) {
+    const reason = refusal.reason === "blocked" ? `${actor.host} is blocked by this instance` : `${actor.host} is not on this instance's allowlist`;
+    await record(ctx, activity, "rejected", reason);
+    return true;
+  }
+  if (await moderation.isActorBlocked(actor.href)) {
+    await record(ctx, activity, "rejected", "The account is blocked by this instance's moderators");
+    return true;
+  }
+  return false;
+}
+
+/**
  * Builds the Fedify federation over the instance's SQLite database: its
  * key-value store and the delivery queues live in the same file, so a
  * restart loses no queued delivery. Inbox activities are handled while the
@@ -89,9 +112,15 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
     [Delete, onDeleted],
     [Like, onLiked],
     [Announce, onAnnounced],
+    [Flag, onFlagged],
   ];
   const listeners = federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
-  for (const [type, handler] of handlers) listeners.on(type as typeof Activity, handler as (ctx: Ctx, activity: Activity) => Promise<void>);
+  for (const [type, handler] of handlers) {
+    listeners.on(type as typeof Activity, async (ctx: Ctx, activity: Activity) => {
+      if (await refusedByModeration(ctx, activity)) return;
+      await (handler as (ctx: Ctx, activity: Activity) => Promise<void>)(ctx, activity);
+    });
+  }
   // Fedify drops unhandled types silently; this fallback records why nothing happened.
   listeners.on(Activity, (ctx, activity) => record(ctx, activity, "ignored", `${typeName(activity)} activities are not supported`));
   listeners.onError((ctx, error) => log.error("Inbox listener failed: {error}", { error }));

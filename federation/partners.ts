@@ -16,12 +16,14 @@ const log = logger("federation", "partners");
 /** How many outbox items a backfill reads at most, so one partner cannot flood the library. */
 export const BACKFILL_LIMIT = 200;
 
+import { normalizeDomain } from "../src/domain/moderation.ts";
+
 type Ctx = Context<FederationServices>;
 
 /** Failure to follow or unfollow a partner; `code` names the reason, for translated messages. */
 export class PartnerError extends Error {
   constructor(
-    readonly code: "notHandle" | "lookupFailed" | "notFound" | "noInbox" | "self" | "notFollowing" | "notActor",
+    readonly code: "notHandle" | "lookupFailed" | "notFound" | "noInbox" | "self" | "notFollowing" | "notActor" | "blocked" | "notAllowed",
     message: string,
   ) {
     super(message);
@@ -68,6 +70,10 @@ async function plainHttpWebFinger(handle: string): Promise<string | null> {
 /** Sends Follow from our organization to a partner and records it as pending until Accept arrives. */
 export async function followPartner(ctx: Ctx, handle: string): Promise<Following> {
   const { store, config } = ctx.data;
+  // Refuse before looking anything up, so a blocked server is not even asked.
+  const domain = normalizeDomain(handle);
+  const early = domain ? await ctx.data.moderation.refusal(`https://${domain}/`) : null;
+  if (early) throw new PartnerError(early.reason === "blocked" ? "blocked" : "notAllowed", `${domain} is ${early.reason === "blocked" ? "blocked" : "not on the allowlist"}`);
   const actor = await lookupActor(ctx, handle);
   if (!actor.inboxId) throw new PartnerError("noInbox", `${handle} has no inbox`);
   if (!config.allowPrivateAddresses) {
@@ -76,6 +82,8 @@ export async function followPartner(ctx: Ctx, handle: string): Promise<Following
     });
   }
   if (sameOrigin(actor.id, config.origin)) throw new PartnerError("self", "An instance cannot follow itself");
+  const refusal = await ctx.data.moderation.refusal(actor.id!);
+  if (refusal) throw new PartnerError(refusal.reason === "blocked" ? "blocked" : "notAllowed", `${actor.id!.host} is ${refusal.reason === "blocked" ? "blocked" : "not on the allowlist"}`);
   const remote = await rememberActor(store, actor, config.allowPrivateAddresses);
   const followId = new URL(`${ctx.getActorUri(config.organizationHandle).href}#follows/${crypto.randomUUID()}`);
   const following: Following = {

@@ -14,6 +14,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Language used when neither the reader's choice nor Accept-Language matches one we have. */
   defaultLanguage: "en" | "fr" | "es";
+  /** Inbox requests accepted per minute from one sending server. */
+  inboxRateLimit: number;
+  /** Form submissions accepted per minute from one account, or one address when signed out. */
+  formRateLimit: number;
 }
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
@@ -36,6 +40,8 @@ export const SETTINGS: SettingDescription[] = [
   { name: "ALLOW_PRIVATE_ADDRESSES", defaultValue: "false", description: "When true, federation may reach loopback and private addresses. Only for local multi-instance setups and tests." },
   { name: "LOG_LEVEL", defaultValue: "info", description: `Lowest level logged: ${LOG_LEVELS.join(", ")}.` },
   { name: "DEFAULT_LANGUAGE", defaultValue: "en", description: "Interface language when the reader's browser asks for none we have: en, fr or es." },
+  { name: "INBOX_RATE_LIMIT", defaultValue: "1200", description: "Inbox requests accepted per minute from one sending server; more get 429." },
+  { name: "FORM_RATE_LIMIT", defaultValue: "120", description: "Form submissions accepted per minute from one account, or one address when signed out; more get 429." },
 ];
 
 const HANDLE_PATTERN = /^[a-z0-9_][a-z0-9_.-]{0,63}$/i;
@@ -43,6 +49,12 @@ const HANDLE_PATTERN = /^[a-z0-9_][a-z0-9_.-]{0,63}$/i;
 const booleanSetting = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
   .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const perMinute = z.coerce
+  .number({ error: "must be a whole number" })
+  .int({ error: "must be a whole number" })
+  .min(1, { error: "must be at least 1" })
+  .max(1_000_000, { error: "must be at most 1000000" });
 
 const environmentSchema = z.object({
   PORT: z.coerce
@@ -71,6 +83,8 @@ const environmentSchema = z.object({
   ALLOW_PRIVATE_ADDRESSES: booleanSetting.default(false),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   DEFAULT_LANGUAGE: z.enum(["en", "fr", "es"], { error: "must be en, fr or es" }).default("en"),
+  INBOX_RATE_LIMIT: perMinute.default(1200),
+  FORM_RATE_LIMIT: perMinute.default(120),
 });
 
 /** Invalid settings, one message per variable. */
@@ -106,5 +120,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     allowPrivateAddresses: values.ALLOW_PRIVATE_ADDRESSES,
     logLevel: values.LOG_LEVEL,
     defaultLanguage: values.DEFAULT_LANGUAGE,
+    inboxRateLimit: values.INBOX_RATE_LIMIT,
+    formRateLimit: values.FORM_RATE_LIMIT,
   };
 }

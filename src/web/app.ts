@@ -10,6 +10,7 @@ import { MessagePage } from "../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "./context.ts";
 import { csrfProtection } from "./csrf.ts";
 import { federationMiddleware } from "./federation-bridge.ts";
+import { createFederationGate } from "./federation-gate.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { negotiateLanguage } from "./i18n.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
@@ -87,7 +88,8 @@ export function createApp(services: WebServices): express.Express {
     }
   });
 
-  const fedify = federationMiddleware(federation.federation, () => federation.services);
+  const gate = createFederationGate({ store, moderation: services.moderation, federation, inboxRateLimit: config.inboxRateLimit });
+  const fedify = federationMiddleware(federation.federation, () => federation.services, gate);
   app.use((request, response, next) => {
     if (!isFederationRequest(request)) return next();
     fedify(request, response, next).catch(next);

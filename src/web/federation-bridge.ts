@@ -28,7 +28,14 @@ async function readBody(request: ExpressRequest, limit: number): Promise<Buffer>
  * rejects with a TypeError get 400, and anything else goes to the error
  * handler as a 500.
  */
-export function federationMiddleware<T>(federation: Federation<T>, contextData: () => T) {
+/**
+ * Looks at a federation request before Fedify does, with its body already
+ * read: returns a response to refuse it (a blocked server, a missing
+ * signature, too many requests), or null to let Fedify handle it.
+ */
+export type FederationGate = (request: Request, body: Buffer | undefined, address: string) => Promise<Response | null>;
+
+export function federationMiddleware<T>(federation: Federation<T>, contextData: () => T, gate?: FederationGate) {
   return async (request: ExpressRequest, response: ExpressResponse, next: NextFunction) => {
     let body: Buffer | undefined;
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -46,6 +53,12 @@ export function federationMiddleware<T>(federation: Federation<T>, contextData: 
     }
     const url = `${request.protocol}://${request.get("Host") ?? request.hostname}${request.originalUrl}`;
     const fetchRequest = new Request(url, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined });
+    const refusal = gate ? await gate(fetchRequest.clone(), body, request.ip ?? "unknown") : null;
+    if (refusal) {
+      response.status(refusal.status);
+      refusal.headers.forEach((value, key) => response.setHeader(key, value));
+      return void response.end(Buffer.from(await refusal.arrayBuffer()));
+    }
 
     let passed = false;
     let fedifyResponse: Response;
