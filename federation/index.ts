@@ -12,6 +12,7 @@ import { onFollowAccepted, onFollowed, onFollowRejected, onUnfollowed } from "./
 import { record, typeName } from "./inbox/journal.ts";
 import { onFlagged } from "./inbox/flags.ts";
 import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
+import { ModeratedOutboxQueue } from "./moderated-queue.ts";
 import { registerObjects } from "./objects.ts";
 import { Outbound } from "./outbound.ts";
 import type { FederationServices } from "./services.ts";
@@ -90,7 +91,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
 
   const federation = createFederation<FederationServices>({
     kv: new SqliteKvStore(database),
-    queue: { outbox: outboxQueue, fanout: fanoutQueue },
+    queue: { outbox: new ModeratedOutboxQueue(outboxQueue, (inbox) => services.moderation.permits(inbox)), fanout: fanoutQueue },
     manuallyStartQueue: true,
     origin: config.origin,
     allowPrivateAddress: config.allowPrivateAddresses,

@@ -17,6 +17,7 @@ describe("accessibility of the pages", function () {
   let running: RunningInstance;
   let browser: ChromiumBrowser;
   let slug = "";
+  let replyIri = "";
 
   before(async () => {
     running = await startInstance();
@@ -31,6 +32,16 @@ describe("accessibility of the pages", function () {
     const member = new Browser(running.origin);
     await member.signIn("admin");
     await member.post(`/practices/${slug}/replies`, { content: "A reply so the thread is not empty.", language: "en" });
+    await member.post(`/practices/${slug}/replies`, { content: "A reply the moderators hid.", language: "en" });
+    // Moderation pages with something in them: a report, a hidden reply, domain rules, a blocked account.
+    const admin = (await running.instance.store.accounts.byUsername("admin"))!;
+    const replies = await running.instance.store.replies.listForRoot(`${running.origin}/practices/${slug}`);
+    replyIri = replies[0].iri;
+    await running.instance.moderation.reportReply(admin, replies[0], "Please check the names in this reply.");
+    await running.instance.moderation.hideReply(admin, replies[1]);
+    await running.instance.moderation.blockDomain(admin, "spam.example", "Spam", true);
+    await running.instance.moderation.allowDomain(admin, "partner.example", "");
+    await running.instance.moderation.blockActor(admin, "https://elsewhere.example/users/troll", "Harassment");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
 
@@ -73,9 +84,29 @@ describe("accessibility of the pages", function () {
       await page.fill("#username", "admin");
       await page.fill("#password", "a long test password");
       await Promise.all([page.waitForURL(`${running.origin}/`), page.click("form.narrow button[type=submit]")]);
-      for (const pagePath of [`/practices/${slug}`, `/practices/${slug}/edit`, "/practices/new", "/admin/federation", "/account/password", "/members/admin"]) {
-        expect(await violations(context, `${pagePath}?lang=${language}`), pagePath).to.deep.equal([]);
+      const reply = encodeURIComponent(replyIri);
+      for (const pagePath of [
+        `/practices/${slug}`,
+        `/practices/${slug}/edit`,
+        "/practices/new",
+        "/admin/federation",
+        "/account/password",
+        "/members/admin",
+        "/moderation",
+        "/admin/domains",
+        "/admin/audit",
+        `/report?reply=${reply}`,
+        `/moderation/replies/delete?reply=${reply}`,
+      ]) {
+        expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
+      // The domain form and the report form as they come back with errors.
+      await page.goto(`${running.origin}/admin/domains?lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form[action='/admin/domains'] button[type=submit]")]);
+      expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map((violation) => violation.id), "domain form with errors").to.deep.equal([]);
+      await page.goto(`${running.origin}/report?reply=${reply}&lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form[action='/report'] button[type=submit]")]);
+      expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map((violation) => violation.id), "report form with errors").to.deep.equal([]);
       // The editor as it comes back with errors.
       await page.goto(`${running.origin}/practices/new?lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);

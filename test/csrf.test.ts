@@ -29,6 +29,18 @@ describe("CSRF protection", () => {
     ["/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }],
     ["/admin/federation/approval", { required: "true" }],
     ["/admin/federation/followers", { actor: "http://localhost:1/actors/org", decision: "accept" }],
+    ["/moderation/replies/hide", { reply: "http://localhost:1/notes/1" }],
+    ["/moderation/replies/show", { reply: "http://localhost:1/notes/1" }],
+    ["/moderation/replies/delete", { reply: "http://localhost:1/notes/1", confirm: "yes" }],
+    ["/moderation/accounts/block", { actor: "http://localhost:1/users/troll" }],
+    ["/moderation/accounts/unblock", { actor: "http://localhost:1/users/troll" }],
+    ["/moderation/reports/1/resolve", {}],
+    ["/moderation/reports/1/reopen", {}],
+    ["/moderation/reports/1/forward", {}],
+    ["/report", { reply: "http://localhost:1/notes/1", comment: "Forged report" }],
+    ["/admin/domains", { domain: "forged.example", kind: "block" }],
+    ["/admin/domains/remove", { domain: "forged.example" }],
+    ["/admin/domains/mode", { mode: "allowlist" }],
   ] as [string, Record<string, string | string[]>][];
 
   it("rejects every form post without a token", async () => {
@@ -52,6 +64,9 @@ describe("CSRF protection", () => {
     expect(await running.instance.store.replies.countForRoot(practice!.iri)).to.equal(0);
     expect((await running.instance.store.practices.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(1);
     expect(await running.instance.store.settings.get("federation.requireFollowApproval")).to.equal(null);
+    expect(await running.instance.store.settings.get("federation.mode")).to.equal(null);
+    expect(await running.instance.store.moderation.domainRules()).to.deep.equal([]);
+    expect(await running.instance.store.moderation.actorBlocks()).to.deep.equal([]);
     const page = await admin.get("/admin/federation");
     expect(page.status, "still signed in").to.equal(200);
   });

@@ -18,6 +18,10 @@ interface Slugs {
   draft: string;
   /** One practice per role, so each delete attempt has its own target. */
   deletable: Record<Who, string>;
+  /** A reply in the shared practice's discussion, and one per role to delete. */
+  reply: string;
+  replies: Record<Who, string>;
+  report: number;
 }
 
 const CASES: Case[] = [
@@ -42,6 +46,47 @@ const CASES: Case[] = [
   { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
   { name: "unfollow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }) },
   { name: "change follow approval", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/approval", { required: "false" }) },
+  { name: "open the moderation queue", allowed: ["reviewer", "editor", "admin"], request: (browser) => browser.get("/moderation") },
+  { name: "hide a reply", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.post("/moderation/replies/hide", { reply: slugs.reply }) },
+  { name: "show a reply again", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.post("/moderation/replies/show", { reply: slugs.reply }) },
+  {
+    name: "open the reply deletion page",
+    allowed: ["reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.get(`/moderation/replies/delete?reply=${encodeURIComponent(slugs.reply)}`),
+  },
+  {
+    name: "delete a reply",
+    allowed: ["reviewer", "editor", "admin"],
+    request: (browser, slugs, who) => browser.post("/moderation/replies/delete", { reply: slugs.replies[who], confirm: "yes" }),
+  },
+  {
+    name: "block a remote account",
+    allowed: ["reviewer", "editor", "admin"],
+    request: (browser) => browser.post("/moderation/accounts/block", { actor: "http://localhost:1/users/troll", reason: "" }),
+  },
+  {
+    name: "unblock a remote account",
+    allowed: ["reviewer", "editor", "admin"],
+    request: (browser) => browser.post("/moderation/accounts/unblock", { actor: "http://localhost:1/users/troll" }),
+  },
+  { name: "resolve a report", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.post(`/moderation/reports/${slugs.report}/resolve`, {}) },
+  { name: "reopen a report", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.post(`/moderation/reports/${slugs.report}/reopen`, {}) },
+  { name: "forward a report", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.post(`/moderation/reports/${slugs.report}/forward`, {}) },
+  {
+    name: "open the report form",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.get(`/report?reply=${encodeURIComponent(slugs.reply)}`),
+  },
+  {
+    name: "report a reply",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.post("/report", { reply: slugs.reply, comment: "Please look at this." }),
+  },
+  { name: "open the domains page", allowed: ["admin"], request: (browser) => browser.get("/admin/domains") },
+  { name: "block a domain", allowed: ["admin"], request: (browser) => browser.post("/admin/domains", { domain: "bad.example", kind: "block", reason: "" }) },
+  { name: "remove a domain rule", allowed: ["admin"], request: (browser) => browser.post("/admin/domains/remove", { domain: "bad.example" }) },
+  { name: "change the federation mode", allowed: ["admin"], request: (browser) => browser.post("/admin/domains/mode", { mode: "open" }) },
+  { name: "read the audit log", allowed: ["admin"], request: (browser) => browser.get("/admin/audit") },
   {
     name: "decide a follow request",
     allowed: ["admin"],
@@ -73,7 +118,20 @@ describe("roles", function () {
     };
     const deletable = {} as Record<Who, string>;
     for (const who of EVERYONE) deletable[who] = await slugOf(`To delete by ${who}`);
-    slugs = { published: await slugOf("Shared practice"), draft: await slugOf("Draft practice", "draft"), deletable };
+    const published = await slugOf("Shared practice");
+    const replyOf = async (content: string) => {
+      await admin.post(`/practices/${published}/replies`, { content, language: "en" });
+      const practice = await running.instance.store.practices.bySlug(published);
+      return (await running.instance.store.replies.listForRoot(practice!.iri)).find((reply) => reply.contentHtml.includes(content))!.iri;
+    };
+    const replies = {} as Record<Who, string>;
+    for (const who of EVERYONE) replies[who] = await replyOf(`Reply to delete by ${who}`);
+    const reply = await replyOf("Reply everyone may see");
+    const report = await running.instance.store.moderation.addReport({
+      created: new Date().toISOString(), origin: "local", reporterAccountId: 1, reporterActor: null, flagIri: null, objectIris: [reply],
+      comment: "A report", status: "open", resolved: null, resolvedBy: null, forwarded: null,
+    });
+    slugs = { published, draft: await slugOf("Draft practice", "draft"), deletable, reply, replies, report: report!.id };
   });
   after(async () => running.stop());
 
@@ -94,6 +152,10 @@ describe("roles", function () {
     for (const who of ["anonymous", "member", "reviewer"] as Who[]) {
       const practice = await running.instance.store.practices.bySlug(slugs.deletable[who]);
       expect(practice?.deleted, who).to.equal(null);
+    }
+    for (const who of ["anonymous", "member"] as Who[]) {
+      const reply = await running.instance.store.replies.byIri(slugs.replies[who]);
+      expect(reply?.deleted, who).to.equal(null);
     }
   });
 });

@@ -15,6 +15,23 @@ function languageLink(currentUrl: string, language: string): string {
   return `${url.pathname}${url.search}`;
 }
 
+/** Links between the admin pages, shown at the top of each; the current one is marked for screen readers. */
+export function AdminNav(props: { context: PageContext; current: string }) {
+  const { t } = props.context;
+  const pages = [
+    ["/admin/federation", t("layout.federation")],
+    ["/admin/domains", t("layout.domains")],
+    ["/admin/audit", t("layout.audit")],
+  ];
+  return html`
+    <nav aria-label=${t("layout.administration")} class="admin-nav">
+      <ul>
+        ${pages.map(([href, label]) => html`<li><a href=${href} aria-current=${href === props.current ? "page" : undefined}>${label}</a></li>`)}
+      </ul>
+    </nav>
+  `;
+}
+
 /** The page frame: skip link, header with navigation and language switcher, main, footer. */
 export function Layout(props: { context: PageContext; title: string; children: ComponentChildren }) {
   const { t, language, account, siteName, currentUrl, notice } = props.context;
@@ -35,7 +52,8 @@ export function Layout(props: { context: PageContext; title: string; children: C
               <li><a href="/">${t("layout.home")}</a></li>
               <li><a href="/library">${t("layout.library")}</a></li>
               ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
-              ${account?.role === "admin" ? html`<li><a href="/admin/federation">${t("layout.federation")}</a></li>` : null}
+              ${account && account.role !== "member" ? html`<li><a href="/moderation">${t("layout.moderation")}</a></li>` : null}
+              ${account?.role === "admin" ? html`<li><a href="/admin/federation">${t("layout.administration")}</a></li>` : null}
               ${account ? html`<li><a href="/account/password">${t("layout.password")}</a></li>` : null}
               ${account
                 ? html`<li>

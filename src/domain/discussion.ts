@@ -25,7 +25,7 @@ export async function postLocalReply(
   let inReplyTo = input.rootIri;
   if (input.inReplyTo && input.inReplyTo !== input.rootIri) {
     const parent = await store.replies.byIri(input.inReplyTo);
-    if (!parent || parent.rootIri !== input.rootIri || parent.deleted) return { ok: false, error: "parentNotFound" };
+    if (!parent || parent.rootIri !== input.rootIri || parent.deleted || parent.hidden) return { ok: false, error: "parentNotFound" };
     inReplyTo = parent.iri;
   }
   const iri = absolute(origin, PATHS.reply(crypto.randomUUID()));

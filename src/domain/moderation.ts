@@ -28,7 +28,7 @@ function username(who: Who): string {
 export function normalizeDomain(input: string): string | null {
   let text = input.trim();
   if (!text) return null;
-  const handle = /^@?[^@\s/]+@([^@\s/]+)$/.exec(text);
+  const handle = /^@?[^@\s/:]+@([^@\s/]+)$/.exec(text);
   if (handle) text = handle[1];
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `https://${text}`;
   let url: URL;

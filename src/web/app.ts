@@ -11,11 +11,13 @@ import { pageContext, sendPage, type WebServices } from "./context.ts";
 import { csrfProtection } from "./csrf.ts";
 import { federationMiddleware } from "./federation-bridge.ts";
 import { createFederationGate } from "./federation-gate.ts";
+import { RateLimiter } from "./rate-limit.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { negotiateLanguage } from "./i18n.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerEditorRoutes } from "./routes/editor.ts";
+import { registerModerationRoutes } from "./routes/moderation.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
 import { readCookie, sessionMiddleware, setCookie } from "./session.ts";
 
@@ -104,6 +106,23 @@ export function createApp(services: WebServices): express.Express {
     response.vary("Accept-Language");
     next();
   });
+  // Sign-in has its own, stricter throttle on failures; every other form shares this limit.
+  const formLimiter = new RateLimiter(config.formRateLimit);
+  app.use(async (request, response, next) => {
+    if (request.method !== "POST" || request.path === "/sign-in") return next();
+    const account = response.locals.account as { id: number } | null;
+    const key = account ? `account ${account.id}` : `address ${request.ip ?? "unknown"}`;
+    const wait = formLimiter.take(key);
+    if (wait === 0) return next();
+    log.warning("Form rate limit reached for {key} on {path}; refusing for {seconds} s", { key, path: request.path, seconds: wait, limit: formLimiter.perMinute });
+    try {
+      const context = await pageContext(services, request, response);
+      response.setHeader("Retry-After", String(wait));
+      sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:rateLimitedTitle")} message=${context.t("errors:rateLimited", { count: wait })} />`, 429);
+    } catch (error) {
+      next(error);
+    }
+  });
   app.use(
     csrfProtection(config.origin.startsWith("https:"), async (request, response) => {
       const context = await pageContext(services, request, response);
@@ -115,6 +134,7 @@ export function createApp(services: WebServices): express.Express {
   registerAuthRoutes(router, services);
   registerEditorRoutes(router, services);
   registerAdminRoutes(router, services);
+  registerModerationRoutes(router, services);
   registerPageRoutes(router, services);
   app.use(router);
 

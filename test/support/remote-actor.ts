@@ -71,6 +71,13 @@ export class RemoteServer {
     });
   }
 
+  /** Reads a URL as a server does: asking for ActivityPub JSON, signed by this server's actor unless `sign` is false. */
+  async get(url: string, options: { sign?: boolean } = {}): Promise<Response> {
+    let request = new Request(url, { headers: { Accept: "application/activity+json" } });
+    if (options.sign !== false) request = await signRequest(request, this.keys.privateKey, new URL(`${this.actorId}#main-key`));
+    return fetch(request);
+  }
+
   async otherKey(): Promise<CryptoKey> {
     return (await generateCryptoKeyPair("RSASSA-PKCS1-v1_5")).privateKey;
   }

@@ -26,13 +26,51 @@ function childrenOf(replies: ReplyView[], rootIri: string) {
   return byParent;
 }
 
-function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]>; parent: string; pagePath: string; canReply: boolean }) {
+/** What moderators may do to a reply, under it: hide or show it, delete it, block its remote author. */
+function ModerationActions(props: { context: PageContext; view: ReplyView; pagePath: string }) {
+  const { t } = props.context;
+  const { reply, authorName } = props.view;
+  const back = `${props.pagePath}#${replyAnchor(reply.iri)}`;
+  return html`
+    <div class="moderation-actions">
+      <form method="post" action=${reply.hidden ? "/moderation/replies/show" : "/moderation/replies/hide"} class="inline-form">
+        <${CsrfField} context=${props.context} />
+        <input type="hidden" name="reply" value=${reply.iri} /><input type="hidden" name="next" value=${back} />
+        <button type="submit" class="secondary" aria-label=${t(reply.hidden ? "moderation.showNamed" : "moderation.hideNamed", { name: authorName })}>
+          ${t(reply.hidden ? "moderation.show" : "moderation.hide")}</button>
+      </form>
+      ${" "}<a href=${`/moderation/replies/delete?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("moderation.deleteNamed", { name: authorName })}>${t("moderation.delete")}</a>
+      ${reply.local ? null : html`${" "}<form method="post" action="/moderation/accounts/block" class="inline-form">
+          <${CsrfField} context=${props.context} />
+          <input type="hidden" name="actor" value=${reply.authorIri} /><input type="hidden" name="next" value=${back} />
+          <button type="submit" class="secondary" aria-label=${t("moderation.blockNamed", { name: authorName })}>${t("moderation.blockAuthor")}</button>
+        </form>`}
+    </div>
+  `;
+}
+
+function ReplyBody(props: { context: PageContext; view: ReplyView; canModerate: boolean }) {
   const { t, language } = props.context;
+  const { reply } = props.view;
+  if (reply.deleted) return html`<p class="deleted">${t("discussion.deleted")}</p>`;
+  if (reply.hidden && !props.canModerate) return html`<p class="deleted">${t("discussion.hidden")}</p>`;
+  return html`
+    ${reply.hidden ? html`<p class="moderation-note">${t("moderation.hiddenFromReaders")}</p>` : null}
+    <div class="reply-content" lang=${reply.language && reply.language !== language ? reply.language : undefined}
+      dangerouslySetInnerHTML=${{ __html: reply.contentHtml }}></div>`;
+}
+
+function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]>; parent: string; pagePath: string; canReply: boolean; canModerate: boolean }) {
+  const { t, language, account } = props.context;
   const replies = props.byParent.get(props.parent) ?? [];
   if (replies.length === 0) return null;
   return html`
     <ol class="thread">
-      ${replies.map(({ reply, authorName, authorHandle, authorUrl }) => html`
+      ${replies.map((view) => {
+        const { reply, authorName, authorHandle, authorUrl } = view;
+        const own = account !== null && reply.authorAccountId === account.id;
+        const shown = !reply.deleted && (!reply.hidden || props.canModerate);
+        return html`
         <li id=${replyAnchor(reply.iri)}>
           <article class="reply" aria-label=${t("discussion.replyBy", { name: authorName })}>
             <header>
@@ -40,17 +78,17 @@ function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]
               ${authorHandle ? html` <span class="handle">${authorHandle}</span>` : null}
               ${" · "}<time datetime=${reply.published}>${formatDate(language, reply.published)}</time>
             </header>
-            ${reply.deleted
-              ? html`<p class="deleted">${t("discussion.deleted")}</p>`
-              : html`<div class="reply-content" lang=${reply.language && reply.language !== language ? reply.language : undefined}
-                  dangerouslySetInnerHTML=${{ __html: reply.contentHtml }}></div>`}
-            ${props.canReply && !reply.deleted
-              ? html`<p><a href=${`${props.pagePath}?replyTo=${encodeURIComponent(reply.iri)}#reply-form`}>${t("discussion.answer", { name: authorName })}</a></p>`
+            <${ReplyBody} context=${props.context} view=${view} canModerate=${props.canModerate} />
+            ${props.canReply && shown && !reply.hidden
+              ? html`<p class="reply-actions"><a href=${`${props.pagePath}?replyTo=${encodeURIComponent(reply.iri)}#reply-form`}>${t("discussion.answer", { name: authorName })}</a>
+                  ${own ? null : html`${" · "}<a href=${`/report?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("discussion.reportNamed", { name: authorName })}>${t("discussion.report")}</a>`}</p>`
               : null}
+            ${props.canModerate && !reply.deleted ? html`<${ModerationActions} context=${props.context} view=${view} pagePath=${props.pagePath} />` : null}
           </article>
           <${Thread} ...${props} parent=${reply.iri} />
         </li>
-      `)}
+      `;
+      })}
     </ol>
   `;
 }
@@ -68,14 +106,15 @@ export function Discussion(props: {
 }) {
   const { t, account, language } = props.context;
   const byParent = childrenOf(props.replies, props.itemIri);
-  const visible = props.replies.filter((view) => !view.reply.deleted).length;
+  const visible = props.replies.filter((view) => !view.reply.deleted && !view.reply.hidden).length;
   const canReply = account !== null;
+  const canModerate = account !== null && account.role !== "member";
   return html`
     <section aria-labelledby="discussion-heading" class="discussion">
       <h2 id="discussion-heading">${t("discussion.title")}</h2>
       <p>${t("discussion.replyCount", { count: visible })} · ${t("discussion.likeCount", { count: props.likes })} · ${t("discussion.shareCount", { count: props.shares })}</p>
       ${visible === 0 && props.replies.length === 0 ? html`<p>${t("discussion.empty")}</p>` : null}
-      <${Thread} context=${props.context} byParent=${byParent} parent=${props.itemIri} pagePath=${props.pagePath} canReply=${canReply} />
+      <${Thread} context=${props.context} byParent=${byParent} parent=${props.itemIri} pagePath=${props.pagePath} canReply=${canReply} canModerate=${canModerate} />
       ${canReply
         ? html`
           <form method="post" action=${`${props.pagePath}/replies`} id="reply-form" class="reply-form" novalidate>

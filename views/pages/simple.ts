@@ -1,6 +1,6 @@
 import type { Account, Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
 import { CsrfField, html, type PageContext } from "../html.ts";
-import { Layout } from "../layout.ts";
+import { AdminNav, Layout } from "../layout.ts";
 
 /** Sign-in form; a failed attempt keeps the username and says why. */
 export function SignInPage(props: { context: PageContext; username: string; error: string | null; message?: string; next: string }) {
@@ -58,6 +58,7 @@ export function FederationAdminPage(props: {
   return html`
     <${Layout} context=${props.context} title=${t("admin.federationTitle")}>
       <h1>${t("admin.federationTitle")}</h1>
+      <${AdminNav} context=${props.context} current="/admin/federation" />
       <p>${t("admin.ourHandle", { handle: props.handle })}</p>
       <section aria-labelledby="follow-heading">
         <h2 id="follow-heading">${t("admin.followPartner")}</h2>

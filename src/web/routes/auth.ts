@@ -12,7 +12,7 @@ import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, setCookie, startSession } from
 const log = logger("web", "auth");
 
 /** Only same-site paths are followed after sign-in, so the form cannot send people elsewhere. */
-function safeNext(value: unknown): string {
+export function safeNext(value: unknown): string {
   if (typeof value !== "string" || !value.startsWith("/") || /[\\\s\x00-\x1f]/.test(value)) return "/";
   const base = "http://minga.invalid";
   const resolved = new URL(value, base);

@@ -5,7 +5,7 @@ import { organizationProfile } from "../../domain/organization.ts";
 import type { Practice } from "../../domain/practice.ts";
 import { absolute, PATHS, replyAnchor } from "../../domain/urls.ts";
 import { isLanguage, THEME_IDS } from "../../domain/vocabulary.ts";
-import type { Account, Store } from "../../storage/types.ts";
+import type { Account, Reply, Store } from "../../storage/types.ts";
 import type { ReplyView } from "../../../views/components/discussion.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
@@ -25,8 +25,11 @@ async function sourceNames(store: Store, practices: Practice[]): Promise<Map<str
 }
 
 /** Replies with what the page shows of each author. */
-async function replyViews(store: Store, rootIri: string): Promise<ReplyView[]> {
-  const replies = await store.replies.listForRoot(rootIri);
+export async function replyViews(store: Store, rootIri: string): Promise<ReplyView[]> {
+  return describeReplies(store, await store.replies.listForRoot(rootIri));
+}
+
+export async function describeReplies(store: Store, replies: Reply[]): Promise<ReplyView[]> {
   const remote = await store.remoteActors.byIris(replies.filter((reply) => !reply.local).map((reply) => reply.authorIri));
   const views: ReplyView[] = [];
   for (const reply of replies) {
@@ -74,7 +77,8 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
   async function showPractice(request: Request, response: Response, practice: Practice | null, replyForm = { content: "", language: "", error: null as string | null }, status = 200) {
     const context = await pageContext(services, request, response);
     const account = context.account;
-    if (!practice || (practice.status === "draft" && !canEdit(account, practice))) {
+    const hiddenFromReader = practice?.hidden && (account === null || account.role === "member");
+    if (!practice || hiddenFromReader || (practice.status === "draft" && !canEdit(account, practice))) {
       return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
     }
     if (practice.deleted) {
