@@ -6,7 +6,7 @@ import { chromium, type Browser as ChromiumBrowser, type Page } from "playwright
 
 import { validatePracticeFields } from "../src/domain/practice.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "./support/chromium.ts";
-import { addAccount, startInstance, temporaryDirectory, type RunningInstance } from "./support/instance.ts";
+import { addAccount, Browser, startInstance, temporaryDirectory, type RunningInstance } from "./support/instance.ts";
 
 
 /** Presses Enter on a link or button reached without the mouse, and waits for the page it leads to. */
@@ -92,5 +92,26 @@ describe("pages in Chromium without JavaScript", function () {
     const screenshot = path.join(temporaryDirectory("screens"), "practice-fr.png");
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(fs.statSync(screenshot).size).to.be.greaterThan(10_000);
+  });
+
+  it("reports a reply using only the keyboard", async () => {
+    const practiceUrl = page.url().split("?")[0].split("#")[0];
+    await addAccount(running.instance, "neighbour", "member");
+    const neighbour = new Browser(running.origin);
+    await neighbour.signIn("neighbour");
+    await neighbour.post(`${new URL(practiceUrl).pathname}/replies`, { content: "Une réponse à signaler.", language: "fr" });
+    await page.goto(practiceUrl);
+    await activate(page, '.discussion a[href^="/report"]');
+    expect(page.url()).to.contain("/report?reply=");
+    await page.locator("#report-comment").focus();
+    await page.keyboard.type("Cette réponse cite une personne qui ne voulait pas être nommée.");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("type"))).to.equal("submit");
+    await Promise.all([page.waitForEvent("framenavigated"), page.keyboard.press("Enter")]);
+    await page.waitForLoadState("load");
+    expect(page.url()).to.contain("notice=reportSent");
+    expect(await page.locator('[role="status"]').first().textContent()).to.not.equal("");
+    const [report] = await running.instance.store.moderation.reports("open", 1);
+    expect(report.comment).to.equal("Cette réponse cite une personne qui ne voulait pas être nommée.");
   });
 });
