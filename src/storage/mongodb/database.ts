@@ -14,6 +14,8 @@ export const COLLECTIONS = {
   remoteActors: "remote_actors",
   inboundLog: "inbound_log",
   counters: "counters",
+  invitations: "invitations",
+  passwordResets: "password_resets",
 } as const;
 
 interface CounterDocument {
@@ -84,5 +86,10 @@ export async function createIndexes(database: Db): Promise<void> {
     database.collection(COLLECTIONS.followers).createIndex({ actorIri: 1 }, { name: "followers_actor" }),
     database.collection(COLLECTIONS.following).createIndex({ followIri: 1 }, { unique: true, name: "following_follow_iri" }),
     database.collection(COLLECTIONS.keys).createIndex({ owner: 1, algorithm: 1 }, { unique: true, name: "keys_owner_algorithm" }),
+    database.collection(COLLECTIONS.sessions).createIndex({ accountId: 1 }, { name: "sessions_account" }),
+    database.collection(COLLECTIONS.invitations).createIndex({ tokenHash: 1 }, { unique: true, name: "invitations_token_hash" }),
+    database.collection(COLLECTIONS.invitations).createIndex({ created: -1, _id: -1 }, { name: "invitations_listing" }),
+    database.collection(COLLECTIONS.passwordResets).createIndex({ tokenHash: 1 }, { unique: true, name: "password_resets_token_hash" }),
+    database.collection(COLLECTIONS.passwordResets).createIndex({ accountId: 1 }, { name: "password_resets_account" }),
   ]);
 }
