@@ -61,7 +61,8 @@ export async function createInstance(config: Config): Promise<Instance> {
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;
   const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
   const i18n = await createI18n(config.defaultLanguage);
-  const app = createApp({ config, store, federation, practices, i18n });
+  const reservedHandles = [config.organizationHandle, INSTANCE_ACTOR];
+  const app = createApp({ config, store, federation, practices, i18n, reservedHandles });
 
   let server: http.Server | null = null;
   const queueStop = new AbortController();
@@ -72,7 +73,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     store,
     federation,
     practices,
-    reservedHandles: [config.organizationHandle, INSTANCE_ACTOR],
+    reservedHandles,
     async listen(host?: string) {
       server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {

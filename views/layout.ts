@@ -36,6 +36,7 @@ export function Layout(props: { context: PageContext; title: string; children: C
               <li><a href="/library">${t("layout.library")}</a></li>
               ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
               ${account?.role === "admin" ? html`<li><a href="/admin/federation">${t("layout.federation")}</a></li>` : null}
+              ${account?.role === "admin" ? html`<li><a href="/admin/accounts">${t("layout.accounts")}</a></li>` : null}
               ${account ? html`<li><a href="/account/password">${t("layout.password")}</a></li>` : null}
               ${account
                 ? html`<li>

@@ -18,6 +18,8 @@ export interface WebServices {
   federation: MingaFederation;
   practices: PracticeService;
   i18n: i18n;
+  /** Usernames no account may take, because actors of the instance use them. */
+  reservedHandles: string[];
 }
 
 /** Builds the page context for a request: translation bound to its language, signed-in account, site name. */
