@@ -68,7 +68,8 @@ export async function createInstance(config: Config): Promise<Instance> {
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;
   const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
   const i18n = await createI18n(config.defaultLanguage);
-  const app = createApp({ config, store, federation, practices, i18n, moderation });
+  const reservedHandles = [config.organizationHandle, INSTANCE_ACTOR];
+  const app = createApp({ config, store, federation, practices, i18n, moderation, reservedHandles });
 
   let server: http.Server | null = null;
   const queueStop = new AbortController();
@@ -80,7 +81,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     federation,
     practices,
     moderation,
-    reservedHandles: [config.organizationHandle, INSTANCE_ACTOR],
+    reservedHandles,
     async listen(host?: string) {
       server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {

@@ -3,8 +3,11 @@ import path from "node:path";
 
 import AxeBuilder from "@axe-core/playwright";
 import { expect } from "chai";
-import { chromium, type Browser as ChromiumBrowser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser as ChromiumBrowser, type BrowserContext, type Page } from "playwright-core";
 
+import { setRegistrationOpen } from "../src/domain/accounts.ts";
+import { createInvitation } from "../src/domain/invitations.ts";
+import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { validatePracticeFields } from "../src/domain/practice.ts";
 import { addAccount, Browser, startInstance, type RunningInstance } from "./support/instance.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "./support/chromium.ts";
@@ -18,6 +21,8 @@ describe("accessibility of the pages", function () {
   let browser: ChromiumBrowser;
   let slug = "";
   let replyIri = "";
+  let invitationPath = "";
+  let resetPath = "";
 
   before(async () => {
     running = await startInstance();
@@ -42,6 +47,11 @@ describe("accessibility of the pages", function () {
     await running.instance.moderation.blockDomain(admin, "spam.example", "Spam", true);
     await running.instance.moderation.allowDomain(admin, "partner.example", "");
     await running.instance.moderation.blockActor(admin, "https://elsewhere.example/users/troll", "Harassment");
+    const store = running.instance.store;
+    await setRegistrationOpen(store, true);
+    await addAccount(running.instance, "member", "member");
+    invitationPath = `/invitations/${(await createInvitation(store, { role: "editor", days: 7, createdBy: null })).token}`;
+    resetPath = `/reset/${(await createPasswordReset(store, (await store.accounts.byUsername("member"))!, null)).token}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
 
@@ -53,8 +63,13 @@ describe("accessibility of the pages", function () {
   async function violations(context: BrowserContext, pagePath: string): Promise<string[]> {
     const page = await context.newPage();
     await page.goto(`${running.origin}${pagePath}`);
-    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    const found = await violationsOn(page);
     await page.close();
+    return found;
+  }
+
+  async function violationsOn(page: Page): Promise<string[]> {
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
     return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
   }
 
@@ -71,8 +86,16 @@ describe("accessibility of the pages", function () {
   for (const language of LANGUAGES) {
     it(`has no violations signed out (${language})`, async () => {
       const context = await browser.newContext({ locale: language });
-      for (const pagePath of ["/", "/library", `/library?theme=child-protection`, `/practices/${slug}`, "/sign-in", "/nowhere"]) {
+      for (const pagePath of ["/", "/library", `/library?theme=child-protection`, `/practices/${slug}`, "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
+      }
+      // The sign-up and reset forms as they come back with errors.
+      const page = await context.newPage();
+      for (const [pagePath, button] of [[invitationPath, "main form button[type=submit]"], [resetPath, "main form button[type=submit]"]]) {
+        await page.goto(`${running.origin}${pagePath}?lang=${language}`);
+        await Promise.all([page.waitForLoadState("load"), page.click(button)]);
+        expect(await page.locator(".error-summary").count(), `${pagePath} shows errors`).to.equal(1);
+        expect(await violationsOn(page), `${pagePath} with errors`).to.deep.equal([]);
       }
       await context.close();
     });
@@ -97,6 +120,7 @@ describe("accessibility of the pages", function () {
         "/admin/audit",
         `/report?reply=${reply}`,
         `/moderation/replies/delete?reply=${reply}`,
+        "/admin/accounts",
       ]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
@@ -112,6 +136,16 @@ describe("accessibility of the pages", function () {
       await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);
       const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
       expect(results.violations.map((violation) => violation.id), "editor with errors").to.deep.equal([]);
+      // The accounts page showing a new invitation link, then refusing to demote the only admin.
+      await page.goto(`${running.origin}/admin/accounts?lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form[action='/admin/invitations'] button[type=submit]")]);
+      expect(await page.locator("#new-link").count(), "new link shown").to.equal(1);
+      expect(await violationsOn(page), "accounts page with a new link").to.deep.equal([]);
+      const adminId = (await running.instance.store.accounts.byUsername("admin"))!.id;
+      await page.selectOption(`#role-${adminId}`, "member");
+      await Promise.all([page.waitForLoadState("load"), page.click(`form.role-form:has(#role-${adminId}) button[type=submit]`)]);
+      expect(await page.locator(".error-summary").count(), "last admin refused").to.equal(1);
+      expect(await violationsOn(page), "accounts page with an error").to.deep.equal([]);
       await context.close();
     });
   }

@@ -1,15 +1,32 @@
 import { expect } from "chai";
 
+import { setRegistrationOpen } from "../src/domain/accounts.ts";
+import { createInvitation } from "../src/domain/invitations.ts";
+import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
 
 describe("CSRF protection", () => {
   let running: RunningInstance;
   let admin: Browser;
   let slug: string;
+  let memberId: number;
+  let invitationId: number;
+  let invitationPath: string;
+  let resetPath: string;
 
   before(async () => {
     running = await startInstance();
     await addAccount(running.instance, "admin", "admin");
+    await addAccount(running.instance, "member", "member");
+    const store = running.instance.store;
+    const member = (await store.accounts.byUsername("member"))!;
+    memberId = member.id;
+    // Open registration, so that a forged sign-up would otherwise succeed.
+    await setRegistrationOpen(store, true);
+    const invitation = await createInvitation(store, { role: "member", days: 7, createdBy: null });
+    invitationId = invitation.invitation.id;
+    invitationPath = `/invitations/${invitation.token}`;
+    resetPath = `/reset/${(await createPasswordReset(store, member, null)).token}`;
     admin = new Browser(running.origin);
     await admin.signIn("admin");
     const created = await admin.post("/practices", practiceForm("Protected practice"));
@@ -41,6 +58,14 @@ describe("CSRF protection", () => {
     ["/admin/domains", { domain: "forged.example", kind: "block" }],
     ["/admin/domains/remove", { domain: "forged.example" }],
     ["/admin/domains/mode", { mode: "allowlist" }],
+    ["/admin/accounts/role", { account: String(memberId), role: "admin" }],
+    ["/admin/accounts/reset-link", { account: String(memberId) }],
+    ["/admin/accounts/registration", { open: "true" }],
+    ["/admin/invitations", { role: "admin", days: "30" }],
+    ["/admin/invitations/revoke", { invitation: String(invitationId) }],
+    [invitationPath, { username: "forged", displayName: "", password: "forged password!", confirmation: "forged password!" }],
+    ["/sign-up", { username: "forged_open", displayName: "", password: "forged password!", confirmation: "forged password!" }],
+    [resetPath, { next: "forged password!", confirmation: "forged password!" }],
   ] as [string, Record<string, string | string[]>][];
 
   it("rejects every form post without a token", async () => {
@@ -67,6 +92,14 @@ describe("CSRF protection", () => {
     expect(await running.instance.store.settings.get("federation.mode")).to.equal(null);
     expect(await running.instance.store.moderation.domainRules()).to.deep.equal([]);
     expect(await running.instance.store.moderation.actorBlocks()).to.deep.equal([]);
+    const store = running.instance.store;
+    expect((await store.accounts.byUsername("member"))?.role).to.equal("member");
+    expect(await store.accounts.byUsername("forged")).to.equal(null);
+    expect(await store.accounts.byUsername("forged_open")).to.equal(null);
+    expect(await store.invitations.list(10), "no invitation issued").to.have.length(1);
+    expect((await store.invitations.list(10))[0].revoked).to.equal(null);
+    expect((await store.invitations.list(10))[0].used).to.equal(null);
+    expect((await new Browser(running.origin).get(resetPath)).status, "the reset link is unused").to.equal(200);
     const page = await admin.get("/admin/federation");
     expect(page.status, "still signed in").to.equal(200);
   });

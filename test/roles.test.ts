@@ -1,5 +1,8 @@
 import { expect } from "chai";
 
+import { setRegistrationOpen } from "../src/domain/accounts.ts";
+import { createInvitation } from "../src/domain/invitations.ts";
+import { createPasswordReset } from "../src/domain/password-resets.ts";
 import type { Role } from "../src/storage/types.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
 
@@ -22,6 +25,11 @@ interface Slugs {
   reply: string;
   replies: Record<Who, string>;
   report: number;
+  /** Targets of the account routes: an account whose role and reset link admins change, and links that stay usable. */
+  accountId: number;
+  invitationPath: string;
+  revocableInvitationId: number;
+  resetPath: string;
 }
 
 const CASES: Case[] = [
@@ -92,7 +100,32 @@ const CASES: Case[] = [
     allowed: ["admin"],
     request: (browser) => browser.post("/admin/federation/followers", { actor: "http://localhost:1/actors/org", decision: "reject" }),
   },
+  { name: "open the accounts page", allowed: ["admin"], request: (browser) => browser.get("/admin/accounts") },
+  { name: "change a role", allowed: ["admin"], request: (browser, slugs) => browser.post("/admin/accounts/role", { account: String(slugs.accountId), role: "member" }) },
+  { name: "issue a reset link", allowed: ["admin"], request: (browser, slugs) => browser.post("/admin/accounts/reset-link", { account: String(slugs.accountId) }) },
+  { name: "change open registration", allowed: ["admin"], request: (browser) => browser.post("/admin/accounts/registration", { open: "true" }) },
+  { name: "issue an invitation", allowed: ["admin"], request: (browser) => browser.post("/admin/invitations", { role: "member", days: "7" }) },
+  {
+    name: "revoke an invitation",
+    allowed: ["admin"],
+    request: (browser, slugs) => browser.post("/admin/invitations/revoke", { invitation: String(slugs.revocableInvitationId) }),
+  },
+  // The sign-up and reset forms below are sent with passwords that differ, so the links stay usable and no browser changes account.
+  { name: "open an invitation link", allowed: EVERYONE, request: (browser, slugs) => browser.get(slugs.invitationPath) },
+  { name: "sign up with an invitation", allowed: EVERYONE, request: (browser, slugs, who) => browser.post(slugs.invitationPath, mismatchedSignUp(who)) },
+  { name: "open the sign-up form", allowed: EVERYONE, request: (browser) => browser.get("/sign-up") },
+  { name: "sign up", allowed: EVERYONE, request: (browser, _slugs, who) => browser.post("/sign-up", mismatchedSignUp(who)) },
+  { name: "open a reset link", allowed: EVERYONE, request: (browser, slugs) => browser.get(slugs.resetPath) },
+  {
+    name: "set a password with a reset link",
+    allowed: EVERYONE,
+    request: (browser, slugs) => browser.post(slugs.resetPath, { next: "a long new password", confirmation: "a different password" }),
+  },
 ];
+
+function mismatchedSignUp(who: Who): Record<string, string> {
+  return { username: `new_${who}`, displayName: "", password: "a long new password", confirmation: "a different password" };
+}
 
 /** Tries every route and form with every role and with no session. */
 describe("roles", function () {
@@ -131,7 +164,26 @@ describe("roles", function () {
       created: new Date().toISOString(), origin: "local", reporterAccountId: 1, reporterActor: null, flagIri: null, objectIris: [reply],
       comment: "A report", status: "open", resolved: null, resolvedBy: null, forwarded: null,
     });
-    slugs = { published, draft: await slugOf("Draft practice", "draft"), deletable, reply, replies, report: report!.id };
+
+    await addAccount(running.instance, "target", "member");
+    await addAccount(running.instance, "resettable", "member");
+    const store = running.instance.store;
+    await setRegistrationOpen(store, true);
+    const invitation = await createInvitation(store, { role: "member", days: 7, createdBy: null });
+    const revocable = await createInvitation(store, { role: "member", days: 7, createdBy: null });
+    const reset = await createPasswordReset(store, (await store.accounts.byUsername("resettable"))!, null);
+    slugs = {
+      published,
+      reply,
+      replies,
+      report: report!.id,
+      draft: await slugOf("Draft practice", "draft"),
+      deletable,
+      accountId: (await store.accounts.byUsername("target"))!.id,
+      invitationPath: `/invitations/${invitation.token}`,
+      revocableInvitationId: revocable.invitation.id,
+      resetPath: `/reset/${reset.token}`,
+    };
   });
   after(async () => running.stop());
 

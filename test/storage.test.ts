@@ -3,7 +3,7 @@ import { expect } from "chai";
 import type { Practice } from "../src/domain/practice.ts";
 import { PracticeService } from "../src/domain/practices.ts";
 import { createSqliteStore, openDatabase } from "../src/storage/sqlite/index.ts";
-import type { Store } from "../src/storage/types.ts";
+import type { Role, Store } from "../src/storage/types.ts";
 import { temporaryDirectory } from "./support/instance.ts";
 
 function samplePractice(slug: string, overrides: Partial<Practice> = {}): Practice {
@@ -178,6 +178,74 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const page = await store.moderation.auditLog(2, 0);
       expect(page.total).to.equal(3);
       expect(page.items.map((entry) => entry.action)).to.deep.equal(["three", "two"]);
+    });
+
+    const account = (username: string, role: Role) => store.accounts.create({ username, displayName: username, passwordHash: "x", role, bio: "" });
+
+    it("keeps at least one admin", async () => {
+      const first = await account("first", "admin");
+      const second = await account("second", "member");
+      expect(await store.accounts.updateRole(first.id, "member"), "the only admin").to.equal(false);
+      expect((await store.accounts.byId(first.id))?.role).to.equal("admin");
+      expect(await store.accounts.updateRole(second.id, "admin")).to.equal(true);
+      expect(await store.accounts.updateRole(first.id, "editor")).to.equal(true);
+      expect(await store.accounts.updateRole(second.id, "member"), "the only admin again").to.equal(false);
+      expect((await store.accounts.byId(first.id))?.role).to.equal("editor");
+    });
+
+    it("claims an invitation once", async () => {
+      const invitation = await store.invitations.create({
+        tokenHash: "hash-1",
+        role: "editor",
+        createdBy: null,
+        created: "2026-01-01T00:00:00.000Z",
+        expires: "2026-01-08T00:00:00.000Z",
+        used: null,
+        revoked: null,
+      });
+      expect(await store.invitations.claim(invitation.id, "2026-01-09T00:00:00.000Z"), "after expiry").to.equal(false);
+      expect(await store.invitations.claim(invitation.id, "2026-01-02T00:00:00.000Z")).to.equal(true);
+      expect(await store.invitations.claim(invitation.id, "2026-01-02T00:00:00.000Z"), "once used").to.equal(false);
+      expect(await store.invitations.revoke(invitation.id, "2026-01-02T00:00:00.000Z"), "a used one").to.equal(false);
+      await store.invitations.release(invitation.id);
+      expect(await store.invitations.revoke(invitation.id, "2026-01-03T00:00:00.000Z")).to.equal(true);
+      expect(await store.invitations.claim(invitation.id, "2026-01-03T00:00:00.000Z"), "once revoked").to.equal(false);
+      const stored = await store.invitations.byTokenHash("hash-1");
+      expect(stored?.used).to.equal(null);
+      expect(stored?.revoked).to.equal("2026-01-03T00:00:00.000Z");
+    });
+
+    it("lists invitations newest first", async () => {
+      const base = { role: "member" as const, createdBy: null, expires: "2026-02-01T00:00:00.000Z", used: null, revoked: null };
+      await store.invitations.create({ ...base, tokenHash: "old", created: "2026-01-01T00:00:00.000Z" });
+      await store.invitations.create({ ...base, tokenHash: "new", created: "2026-01-02T00:00:00.000Z" });
+      expect((await store.invitations.list(10)).map((invitation) => invitation.tokenHash)).to.deep.equal(["new", "old"]);
+      expect(await store.invitations.list(1)).to.have.length(1);
+    });
+
+    it("ends the sessions of one account", async () => {
+      const ana = await account("ana", "member");
+      const bea = await account("bea", "member");
+      const session = { created: "2026-01-01T00:00:00.000Z", expires: "2026-01-15T00:00:00.000Z" };
+      await store.sessions.create({ ...session, id: "ana-1", accountId: ana.id });
+      await store.sessions.create({ ...session, id: "ana-2", accountId: ana.id });
+      await store.sessions.create({ ...session, id: "bea-1", accountId: bea.id });
+      expect(await store.sessions.removeForAccount(ana.id)).to.equal(2);
+      expect(await store.sessions.get("ana-1")).to.equal(null);
+      expect(await store.sessions.get("bea-1")).to.not.equal(null);
+    });
+
+    it("claims a reset link once and drops unused ones", async () => {
+      const ana = await account("ana", "member");
+      const base = { accountId: ana.id, createdBy: null, created: "2026-01-01T00:00:00.000Z", expires: "2026-01-02T00:00:00.000Z", used: null };
+      const used = await store.passwordResets.create({ ...base, tokenHash: "reset-1" });
+      expect(await store.passwordResets.claim(used.id, "2026-01-03T00:00:00.000Z"), "after expiry").to.equal(false);
+      expect(await store.passwordResets.claim(used.id, "2026-01-01T12:00:00.000Z")).to.equal(true);
+      expect(await store.passwordResets.claim(used.id, "2026-01-01T12:00:00.000Z"), "once used").to.equal(false);
+      await store.passwordResets.create({ ...base, tokenHash: "reset-2" });
+      expect(await store.passwordResets.removeUnused(ana.id)).to.equal(1);
+      expect((await store.passwordResets.byTokenHash("reset-1"))?.used).to.equal("2026-01-01T12:00:00.000Z");
+      expect(await store.passwordResets.byTokenHash("reset-2")).to.equal(null);
     });
   });
 }

@@ -21,6 +21,7 @@ export function AdminNav(props: { context: PageContext; current: string }) {
   const pages = [
     ["/admin/federation", t("layout.federation")],
     ["/admin/domains", t("layout.domains")],
+    ["/admin/accounts", t("layout.accounts")],
     ["/admin/audit", t("layout.audit")],
   ];
   return html`

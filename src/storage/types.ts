@@ -200,6 +200,8 @@ export interface AccountRepository {
   list(): Promise<Account[]>;
   count(): Promise<number>;
   updatePassword(id: number, passwordHash: string): Promise<void>;
+  /** Changes an account's role; returns false, changing nothing, when the change would leave the instance without an admin. */
+  updateRole(id: number, role: Role): Promise<boolean>;
 }
 
 export interface SessionRepository {
@@ -207,6 +209,8 @@ export interface SessionRepository {
   get(id: string): Promise<Session | null>;
   remove(id: string): Promise<void>;
   removeExpired(now: string): Promise<number>;
+  /** Signs an account out everywhere; returns how many sessions were removed. */
+  removeForAccount(accountId: number): Promise<number>;
 }
 
 export interface KeyRepository {
@@ -298,6 +302,56 @@ export interface ModerationRepository {
   auditLog(limit: number, offset: number): Promise<{ items: AuditEntry[]; total: number }>;
 }
 
+/**
+ * A single-use link that lets someone create an account with a role chosen
+ * by an admin. Only the SHA-256 hash of the link's token is stored.
+ */
+export interface Invitation {
+  id: number;
+  tokenHash: string;
+  role: Role;
+  /** The admin who issued it, or null once that account is gone. */
+  createdBy: number | null;
+  created: string;
+  expires: string;
+  /** When an account was created with it. */
+  used: string | null;
+  revoked: string | null;
+}
+
+export interface InvitationRepository {
+  create(invitation: Omit<Invitation, "id">): Promise<Invitation>;
+  byTokenHash(tokenHash: string): Promise<Invitation | null>;
+  /** Newest first. */
+  list(limit: number): Promise<Invitation[]>;
+  /** Marks an invitation used; returns false, changing nothing, unless it was unused, unrevoked and unexpired at `now`. */
+  claim(id: number, now: string): Promise<boolean>;
+  /** Makes a claimed invitation usable again, when the account it was claimed for could not be created. */
+  release(id: number): Promise<void>;
+  /** Returns false, changing nothing, when the invitation is missing, used or already revoked. */
+  revoke(id: number, now: string): Promise<boolean>;
+}
+
+/** A single-use link, issued by an admin, that sets a new password for one account. Only the token's SHA-256 hash is stored. */
+export interface PasswordReset {
+  id: number;
+  tokenHash: string;
+  accountId: number;
+  createdBy: number | null;
+  created: string;
+  expires: string;
+  used: string | null;
+}
+
+export interface PasswordResetRepository {
+  create(reset: Omit<PasswordReset, "id">): Promise<PasswordReset>;
+  byTokenHash(tokenHash: string): Promise<PasswordReset | null>;
+  /** Marks a link used; returns false, changing nothing, unless it was unused and unexpired at `now`. */
+  claim(id: number, now: string): Promise<boolean>;
+  /** Removes an account's links that were never used, so that only the newest one works; returns how many. */
+  removeUnused(accountId: number): Promise<number>;
+}
+
 /** Everything an instance stores. */
 export interface Store {
   practices: PracticeRepository;
@@ -312,5 +366,7 @@ export interface Store {
   remoteActors: RemoteActorRepository;
   inboundLog: InboundLogRepository;
   moderation: ModerationRepository;
+  invitations: InvitationRepository;
+  passwordResets: PasswordResetRepository;
   close(): Promise<void>;
 }

@@ -12,13 +12,16 @@ import { csrfProtection } from "./csrf.ts";
 import { federationMiddleware } from "./federation-bridge.ts";
 import { createFederationGate } from "./federation-gate.ts";
 import { RateLimiter } from "./rate-limit.ts";
+import { loggablePath } from "./loggable-path.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { negotiateLanguage } from "./i18n.ts";
+import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerEditorRoutes } from "./routes/editor.ts";
 import { registerModerationRoutes } from "./routes/moderation.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
+import { registerSignUpRoutes } from "./routes/sign-up.ts";
 import { readCookie, sessionMiddleware, setCookie } from "./session.ts";
 
 const log = logger("web", "app");
@@ -135,6 +138,8 @@ export function createApp(services: WebServices): express.Express {
   registerEditorRoutes(router, services);
   registerAdminRoutes(router, services);
   registerModerationRoutes(router, services);
+  registerAccountRoutes(router, services);
+  registerSignUpRoutes(router, services);
   registerPageRoutes(router, services);
   app.use(router);
 
@@ -149,11 +154,11 @@ export function createApp(services: WebServices): express.Express {
 
   app.use(async (error: Error & { status?: number; type?: string }, request: Request, response: Response, _next: NextFunction) => {
     if (error.type === "entity.too.large") {
-      log.info("Rejected a form body over {limit}", { limit: FORM_BODY_LIMIT, path: request.path });
+      log.info("Rejected a form body over {limit}", { limit: FORM_BODY_LIMIT, path: loggablePath(request.path) });
       response.status(413).type("text/plain").send(`Request body too large: the limit is ${FORM_BODY_LIMIT}.`);
       return;
     }
-    log.error("Request {method} {path} failed: {error}", { method: request.method, path: request.path, error });
+    log.error("Request {method} {path} failed: {error}", { method: request.method, path: loggablePath(request.path), error });
     if (response.headersSent) return;
     try {
       response.locals.language ??= config.defaultLanguage;

@@ -20,6 +20,8 @@ export interface WebServices {
   practices: PracticeService;
   i18n: i18n;
   moderation: Moderation;
+  /** Usernames no account may take, because actors of the instance use them. */
+  reservedHandles: string[];
 }
 
 /** Builds the page context for a request: translation bound to its language, signed-in account, site name. */

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 
 import { logger } from "../logging.ts";
+import { loggablePath } from "./loggable-path.ts";
 import { readCookie, setCookie } from "./session.ts";
 
 const log = logger("web", "csrf");
@@ -38,7 +39,7 @@ export function csrfProtection(secureCookies: boolean, rejected: (request: Reque
     return reject();
 
     async function reject() {
-      log.info("Rejected a form post without a valid CSRF token", { path: request.path, address: request.ip });
+      log.info("Rejected a form post without a valid CSRF token", { path: loggablePath(request.path), address: request.ip });
       response.locals.csrfToken = token;
       try {
         await rejected(request, response);

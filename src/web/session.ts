@@ -38,6 +38,17 @@ export async function startSession(store: Store, account: Account): Promise<stri
 
 export const SESSION_MAX_AGE_SECONDS = SESSION_DAYS * 86_400;
 
+/**
+ * Signs the browser in as an account: ends the session it came with and
+ * starts one with a new id, so a session id planted before sign-in is
+ * worthless. The cookie is Secure when the instance is served over https.
+ */
+export async function signInAs(store: Store, response: Response, account: Account, secure: boolean): Promise<void> {
+  if (response.locals.sessionId) await store.sessions.remove(response.locals.sessionId);
+  const sessionId = await startSession(store, account);
+  setCookie(response, SESSION_COOKIE, sessionId, secure, SESSION_MAX_AGE_SECONDS);
+}
+
 /** Loads the signed-in account, if any, into response.locals.account. */
 export function sessionMiddleware(store: Store) {
   return async (request: Request, response: Response, next: NextFunction) => {

@@ -3,7 +3,7 @@ import { CsrfField, html, type PageContext } from "../html.ts";
 import { AdminNav, Layout } from "../layout.ts";
 
 /** Sign-in form; a failed attempt keeps the username and says why. */
-export function SignInPage(props: { context: PageContext; username: string; error: string | null; message?: string; next: string }) {
+export function SignInPage(props: { context: PageContext; username: string; error: string | null; message?: string; next: string; signUpOpen?: boolean }) {
   const { t } = props.context;
   const errorText = props.message ?? (props.error ? t(`errors:${props.error}`) : null);
   return html`
@@ -23,6 +23,8 @@ export function SignInPage(props: { context: PageContext; username: string; erro
         </div>
         <button type="submit">${t("signIn.submit")}</button>
       </form>
+      <p>${t("signIn.forgotPassword")}</p>
+      ${props.signUpOpen ? html`<p>${t("signIn.noAccount")} <a href="/sign-up">${t("signIn.signUp")}</a></p>` : null}
     <//>
   `;
 }

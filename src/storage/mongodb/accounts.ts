@@ -1,6 +1,6 @@
 import type { Collection, Db } from "mongodb";
 
-import type { Account, AccountRepository, Session, SessionRepository, SettingRepository } from "../types.ts";
+import type { Account, AccountRepository, Role, Session, SessionRepository, SettingRepository } from "../types.ts";
 import { COLLECTIONS, nextSequence } from "./database.ts";
 
 interface AccountDocument extends Omit<Account, "id"> {
@@ -80,6 +80,15 @@ export class MongoAccountRepository implements AccountRepository {
   async updatePassword(id: number, passwordHash: string): Promise<void> {
     await this.accounts.updateOne({ _id: id }, { $set: { passwordHash } });
   }
+
+  async updateRole(id: number, role: Role): Promise<boolean> {
+    // NOTE: unlike SQLite's single statement, the count and the update are two steps, so two admins
+    // demoting each other at the same moment can both succeed. A transaction would close this, but
+    // needs a replica set.
+    const otherAdmins = await this.accounts.countDocuments({ role: "admin", _id: { $ne: id } }, { limit: 1 });
+    const filter = role === "admin" || otherAdmins > 0 ? { _id: id } : { _id: id, role: { $ne: "admin" as const } };
+    return (await this.accounts.updateOne(filter, { $set: { role } })).matchedCount > 0;
+  }
 }
 
 export class MongoSessionRepository implements SessionRepository {
@@ -111,6 +120,10 @@ export class MongoSessionRepository implements SessionRepository {
 
   async removeExpired(now: string): Promise<number> {
     return (await this.sessions.deleteMany({ expires: { $lte: now } })).deletedCount;
+  }
+
+  async removeForAccount(accountId: number): Promise<number> {
+    return (await this.sessions.deleteMany({ accountId })).deletedCount;
   }
 }
 

@@ -18,6 +18,8 @@ export const COLLECTIONS = {
   reports: "reports",
   auditLog: "audit_log",
   counters: "counters",
+  invitations: "invitations",
+  passwordResets: "password_resets",
 } as const;
 
 interface CounterDocument {
@@ -91,5 +93,10 @@ export async function createIndexes(database: Db): Promise<void> {
     database.collection(COLLECTIONS.reports).createIndex({ flagIri: 1 }, { unique: true, sparse: true, name: "reports_flag_iri" }),
     database.collection(COLLECTIONS.reports).createIndex({ status: 1, created: -1 }, { name: "reports_status" }),
     database.collection(COLLECTIONS.keys).createIndex({ owner: 1, algorithm: 1 }, { unique: true, name: "keys_owner_algorithm" }),
+    database.collection(COLLECTIONS.sessions).createIndex({ accountId: 1 }, { name: "sessions_account" }),
+    database.collection(COLLECTIONS.invitations).createIndex({ tokenHash: 1 }, { unique: true, name: "invitations_token_hash" }),
+    database.collection(COLLECTIONS.invitations).createIndex({ created: -1, _id: -1 }, { name: "invitations_listing" }),
+    database.collection(COLLECTIONS.passwordResets).createIndex({ tokenHash: 1 }, { unique: true, name: "password_resets_token_hash" }),
+    database.collection(COLLECTIONS.passwordResets).createIndex({ accountId: 1 }, { name: "password_resets_account" }),
   ]);
 }

@@ -8,6 +8,7 @@
 import { MongoClient } from "mongodb";
 
 import type { Store } from "../types.ts";
+import { MongoInvitationRepository, MongoPasswordResetRepository } from "./account-links.ts";
 import { MongoAccountRepository, MongoSessionRepository, MongoSettingRepository } from "./accounts.ts";
 import { MongoPracticeRepository, MongoReactionRepository, MongoReplyRepository } from "./content.ts";
 import { createIndexes } from "./database.ts";
@@ -60,6 +61,8 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       remoteActors: new MongoRemoteActorRepository(database),
       inboundLog: new MongoInboundLogRepository(database),
       moderation: new MongoModerationRepository(database),
+      invitations: new MongoInvitationRepository(database),
+      passwordResets: new MongoPasswordResetRepository(database),
       async close() {
         await client.close();
       },

@@ -48,6 +48,17 @@ export class SqliteAccountRepository implements AccountRepository {
   async updatePassword(id: number, passwordHash: string): Promise<void> {
     this.database.prepare("UPDATE accounts SET password_hash = ? WHERE id = ?").run(passwordHash, id);
   }
+
+  async updateRole(id: number, role: Role): Promise<boolean> {
+    // One statement, so two admins demoting each other at once cannot both pass the check.
+    const result = this.database
+      .prepare(
+        `UPDATE accounts SET role = ?
+         WHERE id = ? AND (? = 'admin' OR role != 'admin' OR EXISTS (SELECT 1 FROM accounts WHERE role = 'admin' AND id != ?))`,
+      )
+      .run(role, id, role, id);
+    return Number(result.changes) > 0;
+  }
 }
 
 export class SqliteSessionRepository implements SessionRepository {
@@ -71,6 +82,10 @@ export class SqliteSessionRepository implements SessionRepository {
 
   async removeExpired(now: string): Promise<number> {
     return Number(this.database.prepare("DELETE FROM sessions WHERE expires <= ?").run(now).changes);
+  }
+
+  async removeForAccount(accountId: number): Promise<number> {
+    return Number(this.database.prepare("DELETE FROM sessions WHERE account_id = ?").run(accountId).changes);
   }
 }
 

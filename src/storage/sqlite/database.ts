@@ -152,6 +152,30 @@ const MIGRATIONS: string[] = [
   ALTER TABLE practices ADD COLUMN hidden TEXT;
   CREATE INDEX replies_author ON replies (author_iri);
   `,
+  // Invitation and password reset links, stored with the SHA-256 hash of their token and never the token itself.
+  `
+  CREATE TABLE invitations (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    created_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    used TEXT,
+    revoked TEXT
+  );
+  CREATE TABLE password_resets (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    created_by INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    used TEXT
+  );
+  CREATE INDEX password_resets_account ON password_resets (account_id);
+  CREATE INDEX sessions_account ON sessions (account_id);
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 
 import type { Store } from "../types.ts";
+import { SqliteInvitationRepository, SqlitePasswordResetRepository } from "./account-links.ts";
 import { SqliteAccountRepository, SqliteSessionRepository, SqliteSettingRepository } from "./accounts.ts";
 import { SqlitePracticeRepository, SqliteReactionRepository, SqliteReplyRepository } from "./content.ts";
 import { openDatabase } from "./database.ts";
@@ -30,6 +31,8 @@ export function createSqliteStore(database: DatabaseSync): Store {
     remoteActors: new SqliteRemoteActorRepository(database),
     inboundLog: new SqliteInboundLogRepository(database),
     moderation: new SqliteModerationRepository(database),
+    invitations: new SqliteInvitationRepository(database),
+    passwordResets: new SqlitePasswordResetRepository(database),
     async close() {
       if (database.isOpen) database.close();
     },

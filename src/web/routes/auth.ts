@@ -1,13 +1,13 @@
 import type { Router } from "express";
 
-import { authenticate, changePassword } from "../../domain/accounts.ts";
+import { authenticate, changePassword, isRegistrationOpen } from "../../domain/accounts.ts";
 import type { Account } from "../../storage/types.ts";
 import { logger } from "../../logging.ts";
 import { PasswordPage, SignInPage } from "../../../views/pages/simple.ts";
 import { html } from "../../../views/html.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { SignInThrottle } from "../sign-in-throttle.ts";
-import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, setCookie, startSession } from "../session.ts";
+import { SESSION_COOKIE, setCookie, signInAs } from "../session.ts";
 
 const log = logger("web", "auth");
 
@@ -22,7 +22,7 @@ export function safeNext(value: unknown): string {
 export function registerAuthRoutes(router: Router, services: WebServices, throttle = new SignInThrottle()): void {
   router.get("/sign-in", async (request, response) => {
     const context = await pageContext(services, request, response);
-    sendPage(response, html`<${SignInPage} context=${context} username="" error=${null} next=${safeNext(request.query.next)} />`);
+    sendPage(response, html`<${SignInPage} context=${context} username="" error=${null} next=${safeNext(request.query.next)} signUpOpen=${await isRegistrationOpen(services.store)} />`);
   });
 
   router.post("/sign-in", async (request, response) => {
@@ -49,10 +49,7 @@ export function registerAuthRoutes(router: Router, services: WebServices, thrott
       return sendPage(response, html`<${SignInPage} context=${context} username=${username} error=${error} next=${next} />`, 401);
     }
     throttle.recordSuccess(username);
-    // A new id at every sign-in, so a session id planted before sign-in is worthless.
-    if (response.locals.sessionId) await services.store.sessions.remove(response.locals.sessionId);
-    const sessionId = await startSession(services.store, account);
-    setCookie(response, SESSION_COOKIE, sessionId, services.config.origin.startsWith("https:"), SESSION_MAX_AGE_SECONDS);
+    await signInAs(services.store, response, account, services.config.origin.startsWith("https:"));
     log.info("Signed in {username}", { username: account.username });
     response.redirect(303, next);
   });
