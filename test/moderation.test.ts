@@ -393,6 +393,18 @@ describe("rate limits", function () {
     }
   });
 
+  it("explains an oversized form", async () => {
+    const response = await fetch(`${running.origin}/sign-in`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "fr" },
+      body: `username=x&password=${"a".repeat(600 * 1024)}`,
+    });
+    expect(response.status).to.equal(413);
+    const page = await response.text();
+    expect(page).to.contain('<html lang="fr"');
+    expect(page).to.contain("512 Ko");
+  });
+
   it("limits form posts per account", async () => {
     await addAccount(running.instance, "writer", "member");
     const writer = new Browser(running.origin);

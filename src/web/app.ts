@@ -28,7 +28,8 @@ const log = logger("web", "app");
 const STYLESHEET = fs.readFileSync(path.resolve(import.meta.dirname, "../../views/minga.css"), "utf8");
 
 /** Largest form body accepted, in bytes. */
-const FORM_BODY_LIMIT = "512kb";
+const FORM_BODY_LIMIT_KB = 512;
+const FORM_BODY_LIMIT = `${FORM_BODY_LIMIT_KB}kb`;
 
 const ACTIVITYPUB_TYPES = ["application/activity+json", "application/ld+json"];
 
@@ -155,7 +156,15 @@ export function createApp(services: WebServices): express.Express {
   app.use(async (error: Error & { status?: number; type?: string }, request: Request, response: Response, _next: NextFunction) => {
     if (error.type === "entity.too.large") {
       log.info("Rejected a form body over {limit}", { limit: FORM_BODY_LIMIT, path: loggablePath(request.path) });
-      response.status(413).type("text/plain").send(`Request body too large: the limit is ${FORM_BODY_LIMIT}.`);
+      // The body parser fails before the language is chosen, so choose it here for the page.
+      response.locals.language ??= negotiateLanguage(request.query.lang, readCookie(request, "minga_lang"), request.headers["accept-language"], config.defaultLanguage);
+      response.locals.account ??= null;
+      try {
+        const context = await pageContext(services, request, response);
+        sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:formTooLargeTitle")} message=${context.t("errors:formTooLarge", { limit: FORM_BODY_LIMIT_KB })} />`, 413);
+      } catch {
+        response.status(413).type("text/plain").send(`Request body too large: the limit is ${FORM_BODY_LIMIT}.`);
+      }
       return;
     }
     log.error("Request {method} {path} failed: {error}", { method: request.method, path: loggablePath(request.path), error });
