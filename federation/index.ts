@@ -12,7 +12,7 @@ import { onFollowAccepted, onFollowed, onFollowRejected, onUnfollowed } from "./
 import { record, typeName } from "./inbox/journal.ts";
 import { onFlagged } from "./inbox/flags.ts";
 import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
-import { ModeratedOutboxQueue } from "./moderated-queue.ts";
+import { describeDeliveryError, ModeratedOutboxQueue, noteOutboxError } from "./moderated-queue.ts";
 import { registerObjects } from "./objects.ts";
 import { Outbound } from "./outbound.ts";
 import type { FederationServices } from "./services.ts";
@@ -27,6 +27,8 @@ export interface MingaFederation {
   services: FederationServices;
   /** A Fedify context outside any request, for commands and admin actions. */
   context(): Context<FederationServices>;
+  /** Deliveries waiting in the queue, and when the oldest was queued. */
+  pendingDeliveries(): { count: number; oldest: string | null };
   /** Runs the delivery queue until the signal aborts. */
   startQueue(signal: AbortSignal): Promise<void>;
 }
@@ -91,7 +93,12 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
 
   const federation = createFederation<FederationServices>({
     kv: new SqliteKvStore(database),
-    queue: { outbox: new ModeratedOutboxQueue(outboxQueue, (inbox) => services.moderation.permits(inbox)), fanout: fanoutQueue },
+    queue: {
+      outbox: new ModeratedOutboxQueue(outboxQueue, (inbox) => services.moderation.permits(inbox), (inbox, error) =>
+        services.store.deliveries.record(new URL(inbox).host, new Date().toISOString(), error ? describeDeliveryError(error) : null)),
+      fanout: fanoutQueue,
+    },
+    onOutboxError: noteOutboxError,
     manuallyStartQueue: true,
     origin: config.origin,
     allowPrivateAddress: config.allowPrivateAddresses,
@@ -132,5 +139,10 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
     services,
     context: () => federation.createContext(new URL(config.origin), services),
     startQueue: (signal) => federation.startQueue(services, { signal }),
+    pendingDeliveries: () => {
+      // TODO: read the MongoDB queue's depth too, once an instance can run on MongoDB (see src/instance.ts).
+      const row = database.prepare("SELECT COUNT(*) AS count, MIN(created) AS oldest FROM fedify_outbox").get() as { count: number; oldest: number | null };
+      return { count: row.count, oldest: row.oldest === null ? null : new Date(row.oldest).toISOString() };
+    },
   };
 }

@@ -352,6 +352,24 @@ export interface PasswordResetRepository {
   removeUnused(accountId: number): Promise<number>;
 }
 
+/** How deliveries to one remote server have gone, for the admin's delivery health table. */
+export interface DeliveryHealth {
+  host: string;
+  delivered: number;
+  failed: number;
+  lastDelivered: string | null;
+  lastFailed: string | null;
+  /** The last failure's reason, such as "HTTP 503" or "connection refused". */
+  lastError: string | null;
+}
+
+export interface DeliveryHealthRepository {
+  /** Counts one delivery attempt to a server: delivered when `error` is null, failed otherwise. */
+  record(host: string, at: string, error: string | null): Promise<void>;
+  /** Servers with failures first, then by most recent activity. */
+  list(limit: number): Promise<DeliveryHealth[]>;
+}
+
 /** Everything an instance stores. */
 export interface Store {
   practices: PracticeRepository;
@@ -366,6 +384,7 @@ export interface Store {
   remoteActors: RemoteActorRepository;
   inboundLog: InboundLogRepository;
   moderation: ModerationRepository;
+  deliveries: DeliveryHealthRepository;
   invitations: InvitationRepository;
   passwordResets: PasswordResetRepository;
   close(): Promise<void>;

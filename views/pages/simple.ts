@@ -1,4 +1,4 @@
-import type { Account, Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
+import type { Account, DeliveryHealth, Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
 import { CsrfField, html, type PageContext } from "../html.ts";
 import { AdminNav, Layout } from "../layout.ts";
 
@@ -53,6 +53,8 @@ export function FederationAdminPage(props: {
   requireApproval: boolean;
   inbound: InboundLogEntry[];
   followForm: { handle: string; error: string | null };
+  deliveries: DeliveryHealth[];
+  pending: { count: number; oldest: string | null };
 }) {
   const { t, language } = props.context;
   const pending = props.followers.filter((follower) => follower.status === "pending");
@@ -117,6 +119,30 @@ export function FederationAdminPage(props: {
           <ul>
             ${accepted.map((follower) => html`<li>${follower.name ?? follower.handle ?? follower.actorIri} <span class="handle">${follower.handle ?? follower.actorIri}</span></li>`)}
           </ul>`}
+      </section>
+      <section aria-labelledby="delivery-heading">
+        <h2 id="delivery-heading">${t("admin.deliveryHealth")}</h2>
+        <p>${props.pending.count === 0 || !props.pending.oldest
+          ? t("admin.queueEmpty")
+          : t("admin.queuePending", { count: props.pending.count, date: formatDate(language, props.pending.oldest) })}</p>
+        ${props.deliveries.length === 0 ? html`<p>${t("admin.noDeliveries")}</p>` : html`
+          <div class="table-scroll">
+            <table>
+              <thead><tr><th scope="col">${t("admin.server")}</th><th scope="col">${t("admin.state")}</th><th scope="col">${t("admin.delivered")}</th><th scope="col">${t("admin.failed")}</th><th scope="col">${t("admin.lastFailure")}</th></tr></thead>
+              <tbody>
+                ${props.deliveries.map((entry) => {
+                  const failing = entry.lastFailed !== null && (entry.lastDelivered === null || entry.lastFailed > entry.lastDelivered);
+                  return html`<tr>
+                    <td>${entry.host}</td>
+                    <td>${failing ? html`<strong class="field-error">${t("admin.failing")}</strong>` : t("admin.healthy")}</td>
+                    <td>${new Intl.NumberFormat(language).format(entry.delivered)}</td>
+                    <td>${new Intl.NumberFormat(language).format(entry.failed)}</td>
+                    <td>${entry.lastFailed ? html`<time datetime=${entry.lastFailed}>${formatDate(language, entry.lastFailed)}</time> · <span lang="en">${entry.lastError}</span>` : "—"}</td>
+                  </tr>`;
+                })}
+              </tbody>
+            </table>
+          </div>`}
       </section>
       <section aria-labelledby="inbound-heading">
         <h2 id="inbound-heading">${t("admin.inbound")}</h2>

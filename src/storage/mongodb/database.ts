@@ -17,6 +17,7 @@ export const COLLECTIONS = {
   actorBlocks: "actor_blocks",
   reports: "reports",
   auditLog: "audit_log",
+  deliveryHealth: "delivery_health",
   counters: "counters",
   invitations: "invitations",
   passwordResets: "password_resets",

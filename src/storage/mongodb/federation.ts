@@ -1,6 +1,8 @@
 import type { Collection, Db } from "mongodb";
 
 import type {
+  DeliveryHealth,
+  DeliveryHealthRepository,
   Follower,
   FollowerRepository,
   Following,
@@ -259,5 +261,39 @@ export class MongoInboundLogRepository implements InboundLogRepository {
       outcome: document.outcome,
       reason: document.reason,
     }));
+  }
+}
+
+interface DeliveryHealthDocument extends Omit<DeliveryHealth, "host"> {
+  _id: string;
+}
+
+export class MongoDeliveryHealthRepository implements DeliveryHealthRepository {
+  private readonly hosts: Collection<DeliveryHealthDocument>;
+
+  constructor(database: Db) {
+    this.hosts = database.collection<DeliveryHealthDocument>(COLLECTIONS.deliveryHealth);
+  }
+
+  async record(host: string, at: string, error: string | null): Promise<void> {
+    const set = error === null ? { lastDelivered: at } : { lastFailed: at, lastError: error };
+    await this.hosts.updateOne(
+      { _id: host },
+      {
+        $inc: { delivered: error === null ? 1 : 0, failed: error === null ? 0 : 1 },
+        $set: set,
+        $setOnInsert: error === null ? { lastFailed: null, lastError: null } : { lastDelivered: null },
+      },
+      { upsert: true },
+    );
+  }
+
+  async list(limit: number): Promise<DeliveryHealth[]> {
+    // Sorted in code: "failing now" compares two fields, which a MongoDB sort cannot express without an aggregation.
+    const documents = await this.hosts.find().toArray();
+    const failing = (entry: DeliveryHealthDocument) => entry.lastFailed !== null && (entry.lastDelivered === null || entry.lastFailed > entry.lastDelivered);
+    const latest = (entry: DeliveryHealthDocument) => [entry.lastDelivered ?? "", entry.lastFailed ?? ""].sort().at(-1)!;
+    documents.sort((a, b) => Number(failing(b)) - Number(failing(a)) || latest(b).localeCompare(latest(a)));
+    return documents.slice(0, limit).map(({ _id, ...rest }) => ({ ...rest, host: _id }));
   }
 }

@@ -13,6 +13,7 @@ import { MongoAccountRepository, MongoSessionRepository, MongoSettingRepository 
 import { MongoPracticeRepository, MongoReactionRepository, MongoReplyRepository } from "./content.ts";
 import { createIndexes } from "./database.ts";
 import {
+  MongoDeliveryHealthRepository,
   MongoFollowerRepository,
   MongoFollowingRepository,
   MongoInboundLogRepository,
@@ -61,6 +62,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       remoteActors: new MongoRemoteActorRepository(database),
       inboundLog: new MongoInboundLogRepository(database),
       moderation: new MongoModerationRepository(database),
+      deliveries: new MongoDeliveryHealthRepository(database),
       invitations: new MongoInvitationRepository(database),
       passwordResets: new MongoPasswordResetRepository(database),
       async close() {

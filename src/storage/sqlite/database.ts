@@ -176,6 +176,17 @@ const MIGRATIONS: string[] = [
   CREATE INDEX password_resets_account ON password_resets (account_id);
   CREATE INDEX sessions_account ON sessions (account_id);
   `,
+  // Delivery health: outcome counts per remote server, for the admin federation page.
+  `
+  CREATE TABLE delivery_health (
+    host TEXT PRIMARY KEY,
+    delivered INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    last_delivered TEXT,
+    last_failed TEXT,
+    last_error TEXT
+  );
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

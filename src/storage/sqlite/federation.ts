@@ -1,6 +1,8 @@
 import type { DatabaseSync } from "node:sqlite";
 
 import type {
+  DeliveryHealth,
+  DeliveryHealthRepository,
   Follower,
   FollowerRepository,
   Following,
@@ -206,6 +208,39 @@ export class SqliteInboundLogRepository implements InboundLogRepository {
       actorIri: (row.actor_iri as string | null) ?? null,
       outcome: row.outcome as InboundLogEntry["outcome"],
       reason: row.reason as string,
+    }));
+  }
+}
+
+export class SqliteDeliveryHealthRepository implements DeliveryHealthRepository {
+  constructor(private readonly database: DatabaseSync) {}
+
+  async record(host: string, at: string, error: string | null): Promise<void> {
+    this.database
+      .prepare(
+        `INSERT INTO delivery_health (host, delivered, failed, last_delivered, last_failed, last_error) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (host) DO UPDATE SET delivered = delivered + excluded.delivered, failed = failed + excluded.failed,
+           last_delivered = COALESCE(excluded.last_delivered, last_delivered), last_failed = COALESCE(excluded.last_failed, last_failed),
+           last_error = COALESCE(excluded.last_error, last_error)`,
+      )
+      .run(host, error === null ? 1 : 0, error === null ? 0 : 1, error === null ? at : null, error === null ? null : at, error);
+  }
+
+  async list(limit: number): Promise<DeliveryHealth[]> {
+    const rows = this.database
+      .prepare(
+        `SELECT * FROM delivery_health
+         ORDER BY (last_failed IS NOT NULL AND (last_delivered IS NULL OR last_failed > last_delivered)) DESC,
+           MAX(COALESCE(last_delivered, ''), COALESCE(last_failed, '')) DESC LIMIT ?`,
+      )
+      .all(limit) as Row[];
+    return rows.map((row) => ({
+      host: row.host as string,
+      delivered: row.delivered as number,
+      failed: row.failed as number,
+      lastDelivered: (row.last_delivered as string | null) ?? null,
+      lastFailed: (row.last_failed as string | null) ?? null,
+      lastError: (row.last_error as string | null) ?? null,
     }));
   }
 }

@@ -8,6 +8,7 @@ import { openDatabase } from "./database.ts";
 import {
   SqliteFollowerRepository,
   SqliteFollowingRepository,
+  SqliteDeliveryHealthRepository,
   SqliteInboundLogRepository,
   SqliteKeyRepository,
   SqliteRemoteActorRepository,
@@ -31,6 +32,7 @@ export function createSqliteStore(database: DatabaseSync): Store {
     remoteActors: new SqliteRemoteActorRepository(database),
     inboundLog: new SqliteInboundLogRepository(database),
     moderation: new SqliteModerationRepository(database),
+    deliveries: new SqliteDeliveryHealthRepository(database),
     invitations: new SqliteInvitationRepository(database),
     passwordResets: new SqlitePasswordResetRepository(database),
     async close() {

@@ -23,7 +23,8 @@ export function registerAdminRoutes(router: Router, services: WebServices): void
       response,
       html`<${FederationAdminPage} context=${context} handle=${`@${config.organizationHandle}@${new URL(config.origin).host}`}
         following=${await store.following.list()} followers=${(await store.followers.list(config.organizationHandle, null, 500, 0)).items}
-        requireApproval=${profile.requireFollowApproval} inbound=${await store.inboundLog.recent(30)} followForm=${followForm} />`,
+        requireApproval=${profile.requireFollowApproval} inbound=${await store.inboundLog.recent(30)} followForm=${followForm}
+        deliveries=${await store.deliveries.list(50)} pending=${services.federation.pendingDeliveries()} />`,
       status,
     );
   }
