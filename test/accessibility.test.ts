@@ -86,7 +86,7 @@ describe("accessibility of the pages", function () {
   for (const language of LANGUAGES) {
     it(`has no violations signed out (${language})`, async () => {
       const context = await browser.newContext({ locale: language });
-      for (const pagePath of ["/", "/library", `/library?theme=child-protection`, `/practices/${slug}`, "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath]) {
+      for (const pagePath of ["/", "/library", `/library?theme=child-protection`, `/practices/${slug}`, "/organizations", "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
       // The sign-up and reset forms as they come back with errors.
@@ -121,6 +121,7 @@ describe("accessibility of the pages", function () {
         `/report?reply=${reply}`,
         `/moderation/replies/delete?reply=${reply}`,
         "/admin/accounts",
+        "/admin/organization",
       ]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
@@ -128,6 +129,10 @@ describe("accessibility of the pages", function () {
       await page.goto(`${running.origin}/admin/domains?lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form[action='/admin/domains'] button[type=submit]")]);
       expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map((violation) => violation.id), "domain form with errors").to.deep.equal([]);
+      await page.goto(`${running.origin}/admin/organization?lang=${language}`);
+      await page.fill("#org-website", "not a web address");
+      await Promise.all([page.waitForLoadState("load"), page.click("form[action='/admin/organization'] button[type=submit]")]);
+      expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map((violation) => violation.id), "profile form with errors").to.deep.equal([]);
       await page.goto(`${running.origin}/report?reply=${reply}&lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form[action='/report'] button[type=submit]")]);
       expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map((violation) => violation.id), "report form with errors").to.deep.equal([]);

@@ -58,6 +58,7 @@ describe("CSRF protection", () => {
     ["/admin/domains", { domain: "forged.example", kind: "block" }],
     ["/admin/domains/remove", { domain: "forged.example" }],
     ["/admin/domains/mode", { mode: "allowlist" }],
+    ["/admin/organization", { primaryLanguage: "en", "name.en": "Forged name" }],
     ["/admin/accounts/role", { account: String(memberId), role: "admin" }],
     ["/admin/accounts/reset-link", { account: String(memberId) }],
     ["/admin/accounts/registration", { open: "true" }],

@@ -90,6 +90,13 @@ const CASES: Case[] = [
     allowed: ["member", "reviewer", "editor", "admin"],
     request: (browser, slugs) => browser.post("/report", { reply: slugs.reply, comment: "Please look at this." }),
   },
+  { name: "read the organizations page", allowed: EVERYONE, request: (browser) => browser.get("/organizations") },
+  { name: "open the organization profile form", allowed: ["admin"], request: (browser) => browser.get("/admin/organization") },
+  {
+    name: "save the organization profile",
+    allowed: ["admin"],
+    request: (browser) => browser.post("/admin/organization", { primaryLanguage: "en", "name.en": "Renamed organization" }),
+  },
   { name: "open the domains page", allowed: ["admin"], request: (browser) => browser.get("/admin/domains") },
   { name: "block a domain", allowed: ["admin"], request: (browser) => browser.post("/admin/domains", { domain: "bad.example", kind: "block", reason: "" }) },
   { name: "remove a domain rule", allowed: ["admin"], request: (browser) => browser.post("/admin/domains/remove", { domain: "bad.example" }) },

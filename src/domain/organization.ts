@@ -1,6 +1,6 @@
 import type { Config } from "../config.ts";
 import type { Store } from "../storage/types.ts";
-import { isLanguage, type Language } from "./vocabulary.ts";
+import { isLanguage, LANGUAGES, REGIONS, type Language } from "./vocabulary.ts";
 
 /** The organization's public identity, set by an admin or by seed-demo. */
 export interface OrganizationProfile {
@@ -36,4 +36,48 @@ export async function saveOrganizationProfile(store: Store, profile: Omit<Organi
 
 export async function setFollowApproval(store: Store, required: boolean): Promise<void> {
   await store.settings.set(APPROVAL_KEY, required ? "true" : "false");
+}
+
+export const MAX_ORGANIZATION_NAME = 200;
+export const MAX_ORGANIZATION_SUMMARY = 2000;
+
+/** What the profile form sends, field by field as typed. */
+export type OrganizationForm = Record<string, string>;
+
+/**
+ * Checks the profile form: a name in the primary language, names and
+ * summaries within their limits, a web address over http or https, and a
+ * region from the list. Returns the profile or error keys by field name.
+ */
+export function validateOrganizationForm(form: OrganizationForm):
+  | { ok: true; profile: Omit<OrganizationProfile, "requireFollowApproval"> }
+  | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const primaryLanguage = form.primaryLanguage;
+  if (!isLanguage(primaryLanguage)) errors.primaryLanguage = "choice";
+  const name: Partial<Record<Language, string>> = {};
+  const summary: Partial<Record<Language, string>> = {};
+  for (const language of LANGUAGES) {
+    const typedName = (form[`name.${language}`] ?? "").trim();
+    const typedSummary = (form[`summary.${language}`] ?? "").trim();
+    if (typedName.length > MAX_ORGANIZATION_NAME) errors[`name.${language}`] = "tooLong";
+    if (typedSummary.length > MAX_ORGANIZATION_SUMMARY) errors[`summary.${language}`] = "tooLong";
+    if (typedName) name[language] = typedName;
+    if (typedSummary) summary[language] = typedSummary;
+  }
+  if (isLanguage(primaryLanguage) && !name[primaryLanguage]) errors[`name.${primaryLanguage}`] = "required";
+  const website = (form.website ?? "").trim();
+  if (website) {
+    let url: URL | null = null;
+    try {
+      url = new URL(website);
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) errors.website = "url";
+  }
+  const region = form.region ?? "";
+  if (region && !(REGIONS as readonly string[]).includes(region)) errors.region = "choice";
+  if (Object.keys(errors).length > 0 || !isLanguage(primaryLanguage)) return { ok: false, errors };
+  return { ok: true, profile: { name, summary, website: website || null, region: region || null, primaryLanguage } };
 }

@@ -145,6 +145,8 @@ export interface PracticeRepository {
   remove(iri: string): Promise<void>;
   /** Distinct partners whose copies are stored. */
   sourceActors(): Promise<string[]>;
+  /** How many published, shown library copies each partner has here. */
+  countBySource(): Promise<Map<string, number>>;
   /** Hides or shows again every copy from one partner; hidden copies leave listings and pages. */
   setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
   /** Shows again every copy hidden for the given reason. */

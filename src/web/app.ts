@@ -20,6 +20,7 @@ import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerEditorRoutes } from "./routes/editor.ts";
 import { registerModerationRoutes } from "./routes/moderation.ts";
+import { registerOrganizationRoutes } from "./routes/organizations.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
 import { registerSignUpRoutes } from "./routes/sign-up.ts";
 import { readCookie, sessionMiddleware, setCookie } from "./session.ts";
@@ -139,6 +140,7 @@ export function createApp(services: WebServices): express.Express {
   registerEditorRoutes(router, services);
   registerAdminRoutes(router, services);
   registerModerationRoutes(router, services);
+  registerOrganizationRoutes(router, services);
   registerAccountRoutes(router, services);
   registerSignUpRoutes(router, services);
   registerPageRoutes(router, services);

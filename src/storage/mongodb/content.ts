@@ -105,6 +105,16 @@ export class MongoPracticeRepository implements PracticeRepository {
     return (await this.practices.distinct("practice.sourceActor", { "practice.local": false })).filter((actor): actor is string => typeof actor === "string");
   }
 
+  async countBySource(): Promise<Map<string, number>> {
+    const groups = await this.practices
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { "practice.local": false, "practice.deleted": null, "practice.status": "published", hidden: null } },
+        { $group: { _id: "$practice.sourceActor", n: { $sum: 1 } } },
+      ])
+      .toArray();
+    return new Map(groups.map((group) => [group._id, group.n]));
+  }
+
   async setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number> {
     return (await this.practices.updateMany({ "practice.local": false, "practice.sourceActor": sourceActor }, { $set: { hidden } })).modifiedCount;
   }
