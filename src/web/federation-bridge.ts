@@ -2,6 +2,7 @@ import type { Federation } from "@fedify/fedify";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
 
 import { logger } from "../logging.ts";
+import { checkInboxRequest } from "./inbox-guard.ts";
 
 const log = logger("web", "federation");
 
@@ -26,7 +27,8 @@ async function readBody(request: ExpressRequest, limit: number): Promise<Buffer>
  * @fedify/express 1.10, which neither returns nor catches its promise, it
  * turns every failure into a response: malformed activities that Fedify
  * rejects with a TypeError get 400, and anything else goes to the error
- * handler as a 500.
+ * handler as a 500. Inbox posts reach Fedify only after checkInboxRequest
+ * has verified their signature.
  */
 export function federationMiddleware<T>(federation: Federation<T>, contextData: () => T) {
   return async (request: ExpressRequest, response: ExpressResponse, next: NextFunction) => {
@@ -46,6 +48,10 @@ export function federationMiddleware<T>(federation: Federation<T>, contextData: 
     }
     const url = `${request.protocol}://${request.get("Host") ?? request.hostname}${request.originalUrl}`;
     const fetchRequest = new Request(url, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined });
+    if (body) {
+      const rejection = await checkInboxRequest(fetchRequest, body, federation.createContext(new URL(url), contextData()));
+      if (rejection) return void response.status(rejection.status).type("text/plain").send(await rejection.text());
+    }
 
     let passed = false;
     let fedifyResponse: Response;
