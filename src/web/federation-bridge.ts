@@ -9,6 +9,13 @@ const log = logger("web", "federation");
 /** Largest inbox body accepted, in bytes; Mastodon refuses bodies over 1 MB too. */
 export const MAX_INBOX_BODY_BYTES = 1_048_576;
 
+/**
+ * Bytes of an oversized body read and discarded before the 413 is sent.
+ * Closing the connection with unread data makes the kernel reset it, and
+ * the client then often loses the 413. Bodies larger still are cut off.
+ */
+const MAX_DISCARDED_BODY_BYTES = 16 * MAX_INBOX_BODY_BYTES;
+
 class BodyTooLargeError extends Error {}
 
 async function readBody(request: ExpressRequest, limit: number): Promise<Buffer> {
@@ -16,9 +23,10 @@ async function readBody(request: ExpressRequest, limit: number): Promise<Buffer>
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError(`Request body exceeds ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size > limit + MAX_DISCARDED_BODY_BYTES) break;
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
+  if (size > limit) throw new BodyTooLargeError(`Request body exceeds ${limit} bytes`);
   return Buffer.concat(chunks);
 }
 
