@@ -2,11 +2,19 @@ import type { Federation } from "@fedify/fedify";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
 
 import { logger } from "../logging.ts";
+import { checkInboxRequest } from "./inbox-guard.ts";
 
 const log = logger("web", "federation");
 
 /** Largest inbox body accepted, in bytes; Mastodon refuses bodies over 1 MB too. */
 export const MAX_INBOX_BODY_BYTES = 1_048_576;
+
+/**
+ * Bytes of an oversized body read and discarded before the 413 is sent.
+ * Closing the connection with unread data makes the kernel reset it, and
+ * the client then often loses the 413. Bodies larger still are cut off.
+ */
+const MAX_DISCARDED_BODY_BYTES = 16 * MAX_INBOX_BODY_BYTES;
 
 class BodyTooLargeError extends Error {}
 
@@ -15,19 +23,13 @@ async function readBody(request: ExpressRequest, limit: number): Promise<Buffer>
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError(`Request body exceeds ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size > limit + MAX_DISCARDED_BODY_BYTES) break;
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
+  if (size > limit) throw new BodyTooLargeError(`Request body exceeds ${limit} bytes`);
   return Buffer.concat(chunks);
 }
 
-/**
- * Hands a request to Fedify and copies its response back to Express. Unlike
- * @fedify/express 1.10, which neither returns nor catches its promise, it
- * turns every failure into a response: malformed activities that Fedify
- * rejects with a TypeError get 400, and anything else goes to the error
- * handler as a 500.
- */
 /**
  * Looks at a federation request before Fedify does, with its body already
  * read: returns a response to refuse it (a blocked server, a missing
@@ -35,6 +37,14 @@ async function readBody(request: ExpressRequest, limit: number): Promise<Buffer>
  */
 export type FederationGate = (request: Request, body: Buffer | undefined, address: string) => Promise<Response | null>;
 
+/**
+ * Hands a request to Fedify and copies its response back to Express. Unlike
+ * @fedify/express 1.10, which neither returns nor catches its promise, it
+ * turns every failure into a response: malformed activities that Fedify
+ * rejects with a TypeError get 400, and anything else goes to the error
+ * handler as a 500. Inbox posts pass the moderation gate, then
+ * checkInboxRequest verifies their signature, and only then reach Fedify.
+ */
 export function federationMiddleware<T>(federation: Federation<T>, contextData: () => T, gate?: FederationGate) {
   return async (request: ExpressRequest, response: ExpressResponse, next: NextFunction) => {
     let body: Buffer | undefined;
@@ -58,6 +68,10 @@ export function federationMiddleware<T>(federation: Federation<T>, contextData: 
       response.status(refusal.status);
       refusal.headers.forEach((value, key) => response.setHeader(key, value));
       return void response.end(Buffer.from(await refusal.arrayBuffer()));
+    }
+    if (body) {
+      const rejection = await checkInboxRequest(fetchRequest, body, federation.createContext(new URL(url), contextData()));
+      if (rejection) return void response.status(rejection.status).type("text/plain").send(await rejection.text());
     }
 
     let passed = false;

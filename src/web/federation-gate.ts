@@ -74,10 +74,11 @@ export function createFederationGate(services: { store: Store; moderation: Moder
       return refuse(429, `Too many requests from ${sender}: the limit is ${inboxLimiter.perMinute} a minute. Retry after ${wait} seconds.`, { "Retry-After": String(wait) });
     }
     for (const claimed of [keyId, actor]) {
-      if (!claimed) continue;
+      // A claim that is not a URL names no server; the signature check refuses it next.
+      const host = hostOf(claimed);
+      if (!claimed || !host) continue;
       const refusal = await moderation.refusal(claimed);
       if (!refusal) continue;
-      const host = hostOf(claimed) ?? claimed;
       const reason = refusal.reason === "blocked" ? `${host} is blocked by this instance` : `${host} is not on this instance's allowlist`;
       log.info("Refused an inbox {type} from {host}: {reason}", { type, host, reason, actor });
       await journal(type, actor, reason);
@@ -93,7 +94,7 @@ export function createFederationGate(services: { store: Store; moderation: Moder
 
   async function read(request: Request, pathName: string): Promise<Response | null> {
     const keyId = claimedKeyId(request.headers);
-    if (keyId) {
+    if (keyId && hostOf(keyId)) {
       const refusal = await moderation.refusal(keyId);
       // A signed read from a blocked server is refused even in open mode; in allowlist mode this also catches servers off the list.
       if (refusal?.reason === "blocked" || (refusal && !isPublicDocument(pathName))) {
