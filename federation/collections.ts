@@ -15,7 +15,10 @@ export function registerCollections(federation: Federation<FederationServices>, 
       const { items, total } = await store.followers.list(identifier, "accepted", limit, offset);
       // Delivery asks without a cursor: servers that moderation refuses receive nothing more.
       const permitted = [];
-      for (const follower of items) if (cursor !== null || (await ctx.data.moderation.permits(follower.inbox))) permitted.push(follower);
+      for (const follower of items) {
+        const refused = cursor === null && (!(await ctx.data.moderation.permits(follower.actorIri)) || (await ctx.data.moderation.isActorBlocked(follower.actorIri)));
+        if (!refused) permitted.push(follower);
+      }
       return {
         items: permitted.map((follower) => ({
           id: new URL(follower.actorIri),

@@ -31,7 +31,7 @@ export class PartnerError extends Error {
 }
 
 /** Resolves "@handle@host" (or an actor URL) to an actor, fetching as our instance actor. */
-async function lookupActor(ctx: Ctx, handle: string): Promise<Actor> {
+export async function lookupActor(ctx: Ctx, handle: string): Promise<Actor> {
   const query = handle.trim();
   if (!/^@?[^@\s]+@[^@\s]+$/.test(query) && !/^https?:\/\//.test(query)) {
     throw new PartnerError("notHandle", `"${handle}" is not a fediverse handle; write it as @name@host`);

@@ -70,7 +70,8 @@ export function untranslatedText(markup: string): string[] {
     for (const match of markup.matchAll(new RegExp(`\\s${attribute}="([^"\\u0000]*)"`, "g"))) if (/\p{L}{2,}/u.test(match[1])) found.push(`${attribute}="${match[1]}"`);
   }
   const text = markup.replace(/<[^>]*>/g, "\u0000");
-  for (const piece of text.split("\u0000")) if (/\p{L}{2,}/u.test(piece)) found.push(piece.trim());
+  // A colon between two values is punctuation French spaces differently, so it must come from a translation too.
+  for (const piece of text.split("\u0000")) if (/\p{L}{2,}/u.test(piece) || /^\s*:\s*$/.test(piece)) found.push(piece.trim());
   return found;
 }
 
@@ -83,6 +84,10 @@ describe("interface text", () => {
   it("skips nested templates and strings", () => {
     const sample = 'html`<ul>${items.map((item) => html`<li>${item}</li>`)}${"Not markup"}</ul>`';
     expect(templateMarkup(sample).flatMap(untranslatedText)).to.deep.equal([]);
+  });
+
+  it("finds a colon between two values", () => {
+    expect(templateMarkup("html`<li>${label}: ${error}</li>`").flatMap(untranslatedText)).to.deep.equal([":"]);
   });
 
   it("checks templates nested in expressions", () => {

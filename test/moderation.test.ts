@@ -17,7 +17,11 @@ describe("domain rules", () => {
     expect(normalizeDomain("localhost:8081")).to.equal("localhost:8081");
     expect(normalizeDomain("https://partner.example:443/")).to.equal("partner.example");
     expect(normalizeDomain("bücher.example")).to.equal("xn--bcher-kva.example");
-    for (const bad of ["", "   ", "not a domain", "user:pw@host.example", "http://", ".example", "example."]) expect(normalizeDomain(bad), bad).to.equal(null);
+    expect(normalizeDomain("10.0.0.1")).to.equal("10.0.0.1");
+    expect(normalizeDomain("[::1]:8080")).to.equal("[::1]:8080");
+    for (const bad of ["", "   ", "not a domain", "user:pw@host.example", "http://", ".example", "example.", "*.example.org", "-bad-.example", "a..example", "under_score.example"]) {
+      expect(normalizeDomain(bad), bad).to.equal(null);
+    }
   });
 
   it("covers subdomains and named ports", () => {
@@ -222,6 +226,11 @@ describe("moderation", function () {
       const form = await editor.post("/moderation/accounts/block", { actor: "", reason: "" });
       expect(form.status).to.equal(422);
       expect(await form.text()).to.contain('id="block-actor-error"');
+      // A page that is not an actor, such as a profile page, is refused rather than "blocked".
+      const notActor = await editor.post("/moderation/accounts/block", { actor: `${other.origin}/@tester`, reason: "" });
+      expect(notActor.status).to.equal(422);
+      expect(await notActor.text()).to.contain("No fediverse account was found");
+      expect(await running.instance.store.moderation.actorBlocks()).to.deep.equal([]);
 
       const blocked = await editor.post("/moderation/accounts/block", { actor: other.actorId, reason: "Harassment", next: practicePath });
       expect(blocked.status).to.equal(303);
@@ -255,7 +264,8 @@ describe("moderation", function () {
     const response = await admin.post("/admin/domains", { domain, kind: "block", hide: "yes", reason: "Spam" });
     expect(response.status).to.equal(303);
     expect(await pageFor(null)).not.to.contain("Buy cheap things");
-    expect(await running.instance.store.followers.get("org", spammer.actorId)).to.equal(null);
+    // The follow lies dormant rather than gone, so lifting the block resumes it.
+    expect(await running.instance.store.followers.get("org", spammer.actorId)).not.to.equal(null);
 
     const refused = await remoteReply(spammer, "More spam");
     expect(refused.response.status).to.equal(403);
@@ -278,6 +288,9 @@ describe("moderation", function () {
     await admin.post("/admin/domains/remove", { domain });
     expect(await pageFor(null)).to.contain("Buy cheap things");
     expect((await remoteReply(spammer, "Allowed again")).response.status).to.equal(202);
+    const resumedFrom = spammer.received.length;
+    await editor.post("/practices", practiceForm("After the block was lifted"));
+    await eventually(async () => spammer.received.slice(resumedFrom).some((entry) => (entry.body as { type?: string }).type === "Create"), "the Create at the unblocked follower");
     for (const action of ["domain.block", "domain.unblock"]) expect(await audited(action), action).to.equal(true);
   });
 
@@ -315,7 +328,7 @@ describe("moderation", function () {
       expect(((await read.json()) as { id: string }).id).to.equal(practiceIri);
       expect((await remoteReply(friend, "On the list now")).response.status).to.equal(202);
       expect(await pageFor(null)).to.contain("On the list now");
-      expect(await audited("federation.mode")).to.equal(true);
+      expect(await audited("federation.allowlist")).to.equal(true);
       expect(await audited("domain.allow")).to.equal(true);
     } finally {
       await admin.post("/admin/domains/mode", { mode: "open" });

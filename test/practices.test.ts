@@ -133,6 +133,11 @@ describe("practices over HTTP", () => {
     await member.signIn("member");
     const empty = await member.post(`/practices/${slug}/replies`, { content: "   ", language: "en" });
     expect(empty.status).to.equal(422);
+    // The error is summarised at the top, where the reader lands, and links to the field.
+    const emptyPage = await empty.text();
+    expect(emptyPage).to.match(/<title>Reply not sent: Discussed/);
+    expect(emptyPage.indexOf('class="error-summary"')).to.be.lessThan(emptyPage.indexOf('id="reply-content"'));
+    expect(emptyPage).to.contain('<a href="#reply-content">');
     expect((await member.post(`/practices/${slug}/replies`, { content: "First <b>thought</b>", language: "en" })).status).to.equal(303);
     const practice = await running.instance.store.practices.bySlug(slug);
     const [first] = await running.instance.store.replies.listForRoot(practice!.iri);

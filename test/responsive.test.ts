@@ -33,6 +33,12 @@ describe("pages at 320 px and under user preferences", function () {
     const admin = new Browser(running.origin);
     await admin.signIn("admin");
     await admin.post(`/practices/${slug}/replies`, { content: "A reply with a rather long unbroken word: interinstitutionalisation.", language: "en" });
+    // Tables and reports with long values, which must not widen the page.
+    const account = (await running.instance.store.accounts.byUsername("admin"))!;
+    const [reply] = await running.instance.store.replies.listForRoot(`${running.origin}/practices/${slug}`);
+    await running.instance.moderation.reportReply(account, reply, `Look at ${"x".repeat(600)} please.`);
+    await running.instance.moderation.blockDomain(account, "a-rather-long-subdomain.of-a-spam-network.example", "Sends the same advertisement to every inbox", true);
+    await running.instance.moderation.blockActor(account, `https://elsewhere.example/users/${"troll".repeat(20)}`, "Harassment");
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
 

@@ -37,10 +37,19 @@ export function normalizeDomain(input: string): string | null {
   } catch {
     return null;
   }
-  if (url.username || url.password || !url.hostname || !/[a-z0-9]/i.test(url.hostname)) return null;
-  if (url.hostname.startsWith(".") || url.hostname.endsWith(".")) return null;
+  if (url.username || url.password || !isHostName(url.hostname)) return null;
   // The URL parser drops default ports; a port typed by hand is kept only when it is not the scheme's default.
   return url.port ? `${url.hostname}:${url.port}` : url.hostname;
+}
+
+/** One DNS label: letters, digits and inner hyphens, as the URL parser leaves them after converting to ASCII. */
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** True for a host name made of DNS labels, or an IP address literal; false for wildcards and stray characters. */
+function isHostName(hostname: string): boolean {
+  if (/^\[[0-9a-f:.]+\]$/i.test(hostname)) return true;
+  const labels = hostname.split(".");
+  return labels.every((label) => LABEL.test(label)) && /[a-z]/.test(labels.at(-1)!) === !/^\d+$/.test(labels.at(-1)!);
 }
 
 /** True when a rule for `domain` covers the URL: the same host or one of its subdomains, on the rule's port when it names one. */
@@ -112,15 +121,16 @@ export class Moderation {
   async setMode(by: Account, mode: FederationMode): Promise<void> {
     await this.store.settings.set(MODE_SETTING, mode);
     this.#mode = mode;
-    await this.#audit(by, "federation.mode", mode, "");
+    await this.#audit(by, mode === "allowlist" ? "federation.allowlist" : "federation.open", "", "");
   }
 
   /**
-   * Blocks a domain: its activities are refused from now on, follow
-   * relations with it end without telling it, and with `hideContent` its
-   * replies and library copies stop being shown (they come back on unblock).
+   * Blocks a domain: its activities are refused and nothing more is sent to
+   * it. Follow relations with it stay stored but lie dormant, so lifting the
+   * block resumes them; with `hideContent` its replies and library copies
+   * stop being shown until then too.
    */
-  async blockDomain(by: Account, domain: string, reason: string, hideContent: boolean): Promise<{ hiddenReplies: number; hiddenCopies: number; removedFollows: number }> {
+  async blockDomain(by: Account, domain: string, reason: string, hideContent: boolean): Promise<{ hiddenReplies: number; hiddenCopies: number; pausedFollows: number }> {
     const rule: DomainRule = { domain, kind: "block", reason: reason.trim().slice(0, MAX_REASON_LENGTH), hideContent, created: new Date().toISOString(), createdBy: by.username };
     await this.store.moderation.saveDomainRule(rule);
     this.#rules = null;
@@ -128,13 +138,8 @@ export class Moderation {
       const url = parseUrl(iri);
       return url !== null && domainCovers(domain, url);
     };
-    let removedFollows = 0;
-    for (const follower of await this.#allFollowers()) {
-      if (covered(follower.actorIri) && (await this.store.followers.remove(follower.target, follower.actorIri))) removedFollows++;
-    }
-    for (const following of await this.store.following.list()) {
-      if (covered(following.actorIri) && (await this.store.following.remove(following.actorIri))) removedFollows++;
-    }
+    const followers = (await this.#allFollowers()).filter((follower) => covered(follower.actorIri)).length;
+    const following = (await this.store.following.list()).filter((entry) => covered(entry.actorIri)).length;
     let hiddenReplies = 0;
     let hiddenCopies = 0;
     if (hideContent) {
@@ -142,14 +147,15 @@ export class Moderation {
       for (const author of await this.store.replies.remoteAuthors()) if (covered(author)) hiddenReplies += await this.store.replies.hideByAuthor(author, marker);
       for (const source of await this.store.practices.sourceActors()) if (covered(source)) hiddenCopies += await this.store.practices.setHiddenForSource(source, marker);
     }
-    await this.#audit(by, "domain.block", domain, JSON.stringify({ reason: rule.reason, hideContent, hiddenReplies, hiddenCopies, removedFollows }));
-    return { hiddenReplies, hiddenCopies, removedFollows };
+    const pausedFollows = followers + following;
+    await this.#audit(by, "domain.block", domain, JSON.stringify({ reason: rule.reason, hideContent, hiddenReplies, hiddenCopies, pausedFollows }));
+    return { hiddenReplies, hiddenCopies, pausedFollows };
   }
 
   async allowDomain(by: Account, domain: string, reason: string): Promise<void> {
     await this.store.moderation.saveDomainRule({ domain, kind: "allow", reason: reason.trim().slice(0, MAX_REASON_LENGTH), hideContent: false, created: new Date().toISOString(), createdBy: by.username });
     this.#rules = null;
-    await this.#audit(by, "domain.allow", domain, reason.trim());
+    await this.#audit(by, "domain.allow", domain, JSON.stringify({ reason: reason.trim() }));
   }
 
   /** Removes a block or an allowlist entry; content hidden by a block is shown again. */
@@ -164,13 +170,16 @@ export class Moderation {
     return true;
   }
 
-  /** Blocks a remote account: its activities are refused, it stops following us, and its replies are hidden until unblocked. */
+  /**
+   * Blocks a remote account: its activities are refused, nothing more is
+   * delivered to it while it follows us, and its replies are hidden; all of
+   * it comes back when unblocked.
+   */
   async blockActor(by: Account, actorIri: string, reason: string): Promise<ActorBlock> {
     const block: ActorBlock = { actorIri, reason: reason.trim().slice(0, MAX_REASON_LENGTH), created: new Date().toISOString(), createdBy: by.username };
     await this.store.moderation.saveActorBlock(block);
-    const removedFollows = await this.store.followers.removeActorEverywhere(actorIri);
     const hiddenReplies = await this.store.replies.hideByAuthor(actorIri, `actor:${actorIri}`);
-    await this.#audit(by, "actor.block", actorIri, JSON.stringify({ reason: block.reason, hiddenReplies, removedFollows }));
+    await this.#audit(by, "actor.block", actorIri, JSON.stringify({ reason: block.reason, hiddenReplies }));
     return block;
   }
 
@@ -188,14 +197,14 @@ export class Moderation {
 
   async showReply(by: Account, reply: Reply): Promise<void> {
     await this.store.replies.setHidden(reply.iri, null);
-    await this.#audit(by, "reply.show", reply.iri, reply.hidden ?? "");
+    await this.#audit(by, "reply.show", reply.iri, "");
   }
 
   /** Deletes a reply for good: its text is erased, and a local reply's deletion is sent to the servers that received it. */
   async deleteReply(by: Account, reply: Reply): Promise<void> {
     const deleted = { ...reply, contentHtml: "", deleted: new Date().toISOString() };
     await this.store.replies.save(deleted);
-    await this.#audit(by, "reply.delete", reply.iri, reply.local ? "local" : "remote");
+    await this.#audit(by, "reply.delete", reply.iri, JSON.stringify({ origin: reply.local ? "local" : "remote" }));
     if (reply.local) await this.events.replyDeleted(deleted);
   }
 
@@ -215,7 +224,7 @@ export class Moderation {
       forwarded: null,
     });
     // Local reports carry no Flag id, so the uniqueness check that drops repeated Flags never applies.
-    await this.#audit(by, "report.create", reply.iri, `report ${report!.id}`);
+    await this.#audit(by, "report.create", reply.iri, JSON.stringify({ report: report!.id }));
     return report!;
   }
 
@@ -234,28 +243,32 @@ export class Moderation {
       resolvedBy: null,
       forwarded: null,
     });
-    if (report) await this.#audit("system", "report.receive", flag.actorIri, `report ${report.id}`);
+    if (report) await this.#audit("system", "report.receive", flag.actorIri, JSON.stringify({ report: report.id }));
     return report;
   }
 
   async resolveReport(by: Account, report: Report): Promise<void> {
     await this.store.moderation.updateReport({ ...report, status: "resolved", resolved: new Date().toISOString(), resolvedBy: by.username });
-    await this.#audit(by, "report.resolve", `report ${report.id}`, "");
+    await this.#audit(by, "report.resolve", "", JSON.stringify({ report: report.id }));
   }
 
   async reopenReport(by: Account, report: Report): Promise<void> {
     await this.store.moderation.updateReport({ ...report, status: "open", resolved: null, resolvedBy: null });
-    await this.#audit(by, "report.reopen", `report ${report.id}`, "");
+    await this.#audit(by, "report.reopen", "", JSON.stringify({ report: report.id }));
   }
 
   async reportForwarded(by: Account, report: Report, server: string): Promise<void> {
     await this.store.moderation.updateReport({ ...report, forwarded: new Date().toISOString() });
-    await this.#audit(by, "report.forward", `report ${report.id}`, server);
+    await this.#audit(by, "report.forward", server, JSON.stringify({ report: report.id }));
   }
 
-  /** Records an administrative action taken elsewhere (accounts, follows), so the audit log holds them all. */
-  async record(by: Who, action: string, target: string, detail = ""): Promise<void> {
-    await this.#audit(by, action, target, detail);
+  /**
+   * Records an administrative action taken elsewhere (accounts, the profile),
+   * so the audit log holds them all. Details are named values, which the
+   * audit page shows in the reader's language.
+   */
+  async record(by: Who, action: string, target: string, details: Record<string, string | number | boolean> = {}): Promise<void> {
+    await this.#audit(by, action, target, Object.keys(details).length > 0 ? JSON.stringify(details) : "");
   }
 
   async #audit(by: Who, action: string, target: string, detail: string): Promise<void> {

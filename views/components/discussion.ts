@@ -8,6 +8,8 @@ export interface ReplyView {
   authorName: string;
   authorHandle: string | null;
   authorUrl: string | null;
+  /** Whether moderators blocked the remote author. */
+  authorBlocked?: boolean;
 }
 
 function formatDate(language: string, iso: string): string {
@@ -40,10 +42,11 @@ function ModerationActions(props: { context: PageContext; view: ReplyView; pageP
           ${t(reply.hidden ? "moderation.show" : "moderation.hide")}</button>
       </form>
       ${" "}<a href=${`/moderation/replies/delete?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("moderation.deleteNamed", { name: authorName })}>${t("moderation.delete")}</a>
-      ${reply.local ? null : html`${" "}<form method="post" action="/moderation/accounts/block" class="inline-form">
+      ${reply.local ? null : html`${" "}<form method="post" action=${props.view.authorBlocked ? "/moderation/accounts/unblock" : "/moderation/accounts/block"} class="inline-form">
           <${CsrfField} context=${props.context} />
           <input type="hidden" name="actor" value=${reply.authorIri} /><input type="hidden" name="next" value=${back} />
-          <button type="submit" class="secondary" aria-label=${t("moderation.blockNamed", { name: authorName })}>${t("moderation.blockAuthor")}</button>
+          <button type="submit" class="secondary" aria-label=${t(props.view.authorBlocked ? "moderation.unblockAuthorNamed" : "moderation.blockNamed", { name: authorName })}>
+            ${t(props.view.authorBlocked ? "moderation.unblockAuthor" : "moderation.blockAuthor")}</button>
         </form>`}
     </div>
   `;

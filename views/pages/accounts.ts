@@ -20,7 +20,7 @@ function ErrorSummary(props: { t: Translate; entries: { id: string; label: strin
   return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
     <h2 id="error-summary-title">${props.t("editor.errorSummary", { count: props.entries.length })}</h2>
     <ul>
-      ${props.entries.map((entry) => html`<li><a href=${`#${entry.id}`}>${entry.label}: ${props.t(`errors:${entry.error}`)}</a></li>`)}
+      ${props.entries.map((entry) => html`<li><a href=${`#${entry.id}`}>${props.t("editor.errorItem", { field: entry.label, error: props.t(`errors:${entry.error}`) })}</a></li>`)}
     </ul>
   </div>`;
 }

@@ -117,7 +117,10 @@ export function EditorPage(props: { context: PageContext; form: PracticeForm; er
         ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
             <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
             <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: name.startsWith("text.") ? languageName(props.context.language, name.split(".")[1]) : "" })}: ${t(`errors:${key}`)}</a></li>`)}
+              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", {
+                field: t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: name.startsWith("text.") ? languageName(props.context.language, name.split(".")[1]) : "" }),
+                error: t(`errors:${key}`),
+              })}</a></li>`)}
             </ul>
           </div>`
         : null}

@@ -16,6 +16,8 @@ export interface ReportedObject {
   excerpt: string | null;
   hidden: boolean;
   deleted: boolean;
+  /** For a reply: its author, so moderators can act on the reply and its author from the queue. */
+  author?: { iri: string; local: boolean; blocked: boolean };
 }
 
 export interface ReportView {
@@ -29,6 +31,29 @@ export interface ReportView {
 /** A field's error, tied to its input by id. */
 function FieldError(props: { id: string; message: string | null }) {
   return props.message ? html`<p class="field-error" id=${props.id}>${props.message}</p>` : null;
+}
+
+/** Hide or show, delete, and block or unblock the author of a reported reply, from the queue itself. */
+function ReplyActions(props: { context: PageContext; object: ReportedObject }) {
+  const { t } = props.context;
+  const { object } = props;
+  const author = object.author!;
+  return html`
+    <div class="moderation-actions">
+      <form method="post" action=${object.hidden ? "/moderation/replies/show" : "/moderation/replies/hide"} class="inline-form">
+        <${CsrfField} context=${props.context} />
+        <input type="hidden" name="reply" value=${object.iri} /><input type="hidden" name="next" value="/moderation" />
+        <button type="submit" class="secondary" aria-label=${t(object.hidden ? "moderation.showNamed" : "moderation.hideNamed", { name: object.label })}>${t(object.hidden ? "moderation.show" : "moderation.hide")}</button>
+      </form>
+      <a href=${`/moderation/replies/delete?reply=${encodeURIComponent(object.iri)}`} aria-label=${t("moderation.deleteNamed", { name: object.label })}>${t("moderation.delete")}</a>
+      ${author.local ? null : html`<form method="post" action=${author.blocked ? "/moderation/accounts/unblock" : "/moderation/accounts/block"} class="inline-form">
+          <${CsrfField} context=${props.context} />
+          <input type="hidden" name="actor" value=${author.iri} /><input type="hidden" name="next" value="/moderation" />
+          <button type="submit" class="secondary" aria-label=${t(author.blocked ? "moderation.unblockAuthorNamed" : "moderation.blockNamed", { name: object.label })}>
+            ${t(author.blocked ? "moderation.unblockAuthor" : "moderation.blockAuthor")}</button>
+        </form>`}
+    </div>
+  `;
 }
 
 function ReportItem(props: { context: PageContext; view: ReportView }) {
@@ -50,6 +75,7 @@ function ReportItem(props: { context: PageContext; view: ReportView }) {
             ${object.href ? html`<a href=${object.href}>${object.label}</a>` : html`<span class="handle">${object.label}</span>`}
             ${object.deleted ? html` <span class="badge">${t("moderation.deletedBadge")}</span>` : object.hidden ? html` <span class="badge">${t("moderation.hiddenBadge")}</span>` : null}
             ${object.excerpt ? html`<p class="excerpt">${object.excerpt}</p>` : null}
+            ${object.kind === "reply" && !object.deleted && object.author ? html`<${ReplyActions} context=${props.context} object=${object} />` : null}
           </li>`)}
         </ul>
         ${report.forwarded ? html`<p>${t("moderation.forwardedOn", { date: formatDate(language, report.forwarded) })}</p>` : null}
@@ -64,7 +90,8 @@ function ReportItem(props: { context: PageContext; view: ReportView }) {
                 <button type="submit" class="secondary" aria-describedby=${headingId}>${t("moderation.reopen")}</button></form>`}
           ${forwardTo && !report.forwarded
             ? html`${" "}<form method="post" action=${`/moderation/reports/${report.id}/forward`} class="inline-form"><${CsrfField} context=${props.context} />
-                <button type="submit" class="secondary" aria-describedby=${headingId}>${t("moderation.forward", { host: forwardTo })}</button></form>`
+                <button type="submit" class="secondary" aria-describedby=${`${headingId} ${headingId}-forward-hint`}>${t("moderation.forward", { host: forwardTo })}</button></form>
+                <p class="hint" id=${`${headingId}-forward-hint`}>${t("moderation.forwardHint")}</p>`
             : null}
         </div>
       </article>
@@ -78,6 +105,8 @@ export function ModerationPage(props: {
   open: ReportView[];
   resolved: ReportView[];
   blocks: ActorBlock[];
+  /** Display names and handles of blocked accounts, by actor IRI, when known. */
+  blockNames: Map<string, string>;
   blockForm: { actor: string; reason: string; error: string | null };
 }) {
   const { t, language } = props.context;
@@ -92,11 +121,11 @@ export function ModerationPage(props: {
       <section aria-labelledby="blocked-accounts">
         <h2 id="blocked-accounts">${t("moderation.blockedAccounts", { count: props.blocks.length })}</h2>
         ${props.blocks.length === 0 ? html`<p>${t("moderation.noBlockedAccounts")}</p>` : html`
-          <table>
+          <div class="table-scroll" tabindex="0" role="region" aria-labelledby="blocked-accounts"><table>
             <thead><tr><th scope="col">${t("moderation.account")}</th><th scope="col">${t("moderation.reason")}</th><th scope="col">${t("moderation.blockedOn")}</th><th scope="col"><span class="visually-hidden">${t("admin.actions")}</span></th></tr></thead>
             <tbody>
               ${props.blocks.map((block) => html`<tr>
-                <td class="handle">${block.actorIri}</td>
+                <td>${props.blockNames.get(block.actorIri) ?? null} <span class="handle">${block.actorIri}</span></td>
                 <td>${block.reason}</td>
                 <td><time datetime=${block.created}>${formatDate(language, block.created)}</time> · ${block.createdBy}</td>
                 <td><form method="post" action="/moderation/accounts/unblock" class="inline-form"><${CsrfField} context=${props.context} />
@@ -105,7 +134,7 @@ export function ModerationPage(props: {
                 </form></td>
               </tr>`)}
             </tbody>
-          </table>`}
+          </table></div>`}
         <h3>${t("moderation.blockAccount")}</h3>
         <form method="post" action="/moderation/accounts/block" class="narrow" novalidate><${CsrfField} context=${props.context} />
           <div class="field">
@@ -194,8 +223,8 @@ export function DomainsPage(props: {
   const blocks = props.rules.filter((rule) => rule.kind === "block");
   const allows = props.rules.filter((rule) => rule.kind === "allow");
   const { form } = props;
-  const ruleTable = (rules: DomainRule[], caption: string) => html`
-    <table>
+  const ruleTable = (rules: DomainRule[], caption: string, headingId: string) => html`
+    <div class="table-scroll" tabindex="0" role="region" aria-labelledby=${headingId}><table>
       <caption class="visually-hidden">${caption}</caption>
       <thead><tr><th scope="col">${t("domains.domain")}</th><th scope="col">${t("moderation.reason")}</th><th scope="col">${t("domains.added")}</th><th scope="col"><span class="visually-hidden">${t("admin.actions")}</span></th></tr></thead>
       <tbody>
@@ -210,7 +239,7 @@ export function DomainsPage(props: {
           </form></td>
         </tr>`)}
       </tbody>
-    </table>`;
+    </table></div>`;
   return html`
     <${Layout} context=${props.context} title=${t("domains.title")}>
       <h1>${t("domains.title")}</h1>
@@ -218,6 +247,7 @@ export function DomainsPage(props: {
       <section aria-labelledby="mode-heading">
         <h2 id="mode-heading">${t("domains.modeHeading")}</h2>
         <p>${t(props.mode === "allowlist" ? "domains.modeAllowlist" : "domains.modeOpen")}</p>
+        ${props.mode === "allowlist" && allows.length === 0 ? html`<p class="warning"><strong>${t("domains.allowlistEmpty")}</strong></p>` : null}
         <form method="post" action="/admin/domains/mode" class="inline-form"><${CsrfField} context=${props.context} />
           <input type="hidden" name="mode" value=${props.mode === "allowlist" ? "open" : "allowlist"} />
           <button type="submit">${t(props.mode === "allowlist" ? "domains.switchToOpen" : "domains.switchToAllowlist")}</button>
@@ -252,15 +282,44 @@ export function DomainsPage(props: {
       </section>
       <section aria-labelledby="blocked-heading">
         <h2 id="blocked-heading">${t("domains.blocked", { count: blocks.length })}</h2>
-        ${blocks.length === 0 ? html`<p>${t("domains.noBlocked")}</p>` : ruleTable(blocks, t("domains.blocked", { count: blocks.length }))}
+        ${blocks.length === 0 ? html`<p>${t("domains.noBlocked")}</p>` : ruleTable(blocks, t("domains.blocked", { count: blocks.length }), "blocked-heading")}
       </section>
       <section aria-labelledby="allowed-heading">
         <h2 id="allowed-heading">${t("domains.allowed", { count: allows.length })}</h2>
         <p>${t("domains.allowedExplanation")}</p>
-        ${allows.length === 0 ? html`<p>${t("domains.noAllowed")}</p>` : ruleTable(allows, t("domains.allowed", { count: allows.length }))}
+        ${allows.length === 0 ? html`<p>${t("domains.noAllowed")}</p>` : ruleTable(allows, t("domains.allowed", { count: allows.length }), "allowed-heading")}
       </section>
     <//>
   `;
+}
+
+/**
+ * Shows an audit entry's details in the reader's language: they are stored
+ * as named values, such as {"role":"editor","expires":"…"}. Older entries
+ * written as plain text are shown as they are.
+ */
+function auditDetail(context: PageContext, detail: string): string {
+  const { t, language } = context;
+  if (!detail.startsWith("{")) return detail;
+  let values: Record<string, unknown>;
+  try {
+    values = JSON.parse(detail) as Record<string, unknown>;
+  } catch {
+    return detail;
+  }
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (value === "" || value === 0 || value === null) continue;
+    let shown: string;
+    if (key === "expires" && typeof value === "string") shown = formatDate(language, value);
+    else if (key === "role" && typeof value === "string") shown = t(`member.roles.${value}`);
+    else if (key === "origin" && typeof value === "string") shown = t(`audit.origins.${value}`);
+    else if (typeof value === "boolean") shown = t(value ? "audit.yes" : "audit.no");
+    else if (typeof value === "number") shown = new Intl.NumberFormat(language).format(value);
+    else shown = String(value);
+    parts.push(t(`audit.details.${key}`, { value: shown, defaultValue: `${key}: ${shown}` }));
+  }
+  return parts.join(" · ");
 }
 
 /** Every moderation and administration action, newest first. */
@@ -268,10 +327,10 @@ export function AuditPage(props: { context: PageContext; entries: AuditEntry[]; 
   const { t, language } = props.context;
   return html`
     <${Layout} context=${props.context} title=${t("audit.title")}>
-      <h1>${t("audit.title")}</h1>
+      <h1 id="audit-heading">${t("audit.title")}</h1>
       <${AdminNav} context=${props.context} current="/admin/audit" />
       ${props.entries.length === 0 ? html`<p>${t("audit.empty")}</p>` : html`
-        <table>
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="audit-heading"><table>
           <thead><tr><th scope="col">${t("audit.when")}</th><th scope="col">${t("audit.who")}</th><th scope="col">${t("audit.action")}</th><th scope="col">${t("audit.target")}</th><th scope="col">${t("audit.detail")}</th></tr></thead>
           <tbody>
             ${props.entries.map((entry) => html`<tr>
@@ -279,10 +338,10 @@ export function AuditPage(props: { context: PageContext; entries: AuditEntry[]; 
               <td>${entry.actor}</td>
               <td>${t(`audit.actions.${entry.action}`, { defaultValue: entry.action })}</td>
               <td class="handle">${entry.target}</td>
-              <td class="handle">${entry.detail}</td>
+              <td>${auditDetail(props.context, entry.detail)}</td>
             </tr>`)}
           </tbody>
-        </table>`}
+        </table></div>`}
       ${props.pages > 1 ? html`<nav aria-label=${t("audit.pagination")}><p>
           ${props.page > 1 ? html`<a href=${`/admin/audit?page=${props.page - 1}`}>${t("audit.newer")}</a> ` : null}
           ${t("audit.pageOf", { page: props.page, pages: props.pages })}

@@ -39,7 +39,13 @@ export function PracticePage(props: {
   const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
   const formatDate = (date: string) => dateFormat.format(new Date(`${date}T00:00:00Z`));
   return html`
-    <${Layout} context=${props.context} title=${text.title}>
+    <${Layout} context=${props.context} title=${props.replyForm.error ? t("discussion.errorTitle", { title: text.title }) : text.title}>
+      ${props.replyForm.error
+        ? html`<div class="error-summary" role="alert" aria-labelledby="reply-error-title" tabindex="-1">
+            <h2 id="reply-error-title">${t("editor.errorSummary", { count: 1 })}</h2>
+            <ul><li><a href="#reply-content">${t("editor.errorItem", { field: t("discussion.yourReply"), error: t(`errors:${props.replyForm.error}`) })}</a></li></ul>
+          </div>`
+        : null}
       <article class="practice">
         <header>
           <p class="kind">${t("practice.kind")}</p>

@@ -81,7 +81,7 @@ export function FederationAdminPage(props: {
       <section aria-labelledby="following-heading">
         <h2 id="following-heading">${t("admin.following", { count: props.following.length })}</h2>
         ${props.following.length === 0 ? html`<p>${t("admin.noFollowing")}</p>` : html`
-          <table>
+          <div class="table-scroll" tabindex="0" role="region" aria-labelledby="following-heading"><table>
             <thead><tr><th scope="col">${t("admin.partner")}</th><th scope="col">${t("admin.status")}</th><th scope="col">${t("admin.since")}</th><th scope="col"><span class="visually-hidden">${t("admin.actions")}</span></th></tr></thead>
             <tbody>
               ${props.following.map((entry) => html`<tr>
@@ -94,7 +94,7 @@ export function FederationAdminPage(props: {
                 </form></td>
               </tr>`)}
             </tbody>
-          </table>`}
+          </table></div>`}
       </section>
       <section aria-labelledby="followers-heading">
         <h2 id="followers-heading">${t("admin.followers", { count: accepted.length })}</h2>
@@ -126,7 +126,7 @@ export function FederationAdminPage(props: {
           ? t("admin.queueEmpty")
           : t("admin.queuePending", { count: props.pending.count, date: formatDate(language, props.pending.oldest) })}</p>
         ${props.deliveries.length === 0 ? html`<p>${t("admin.noDeliveries")}</p>` : html`
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex="0" role="region" aria-labelledby="delivery-heading">
             <table>
               <thead><tr><th scope="col">${t("admin.server")}</th><th scope="col">${t("admin.state")}</th><th scope="col">${t("admin.delivered")}</th><th scope="col">${t("admin.failed")}</th><th scope="col">${t("admin.lastFailure")}</th></tr></thead>
               <tbody>
@@ -147,7 +147,7 @@ export function FederationAdminPage(props: {
       <section aria-labelledby="inbound-heading">
         <h2 id="inbound-heading">${t("admin.inbound")}</h2>
         ${props.inbound.length === 0 ? html`<p>${t("admin.noInbound")}</p>` : html`
-          <table>
+          <div class="table-scroll" tabindex="0" role="region" aria-labelledby="inbound-heading"><table>
             <thead><tr><th scope="col">${t("admin.received")}</th><th scope="col">${t("admin.activity")}</th><th scope="col">${t("admin.outcome")}</th><th scope="col">${t("admin.reason")}</th></tr></thead>
             <tbody>
               ${props.inbound.map((entry) => html`<tr>
@@ -157,7 +157,7 @@ export function FederationAdminPage(props: {
                 <td lang="en">${entry.reason}</td>
               </tr>`)}
             </tbody>
-          </table>`}
+          </table></div>`}
       </section>
     <//>
   `;

@@ -74,7 +74,7 @@ export function registerAccountRoutes(router: Router, services: WebServices): vo
       return showAccounts(request, response, { roleChange: { accountId, role, error: "lastAdmin" }, status: 409 });
     }
     log.info("Role of account {accountId} set to {role} by {admin}", { accountId, role, admin: admin.username });
-    await services.moderation.record(admin, "account.role", (await store.accounts.byId(accountId))?.username ?? String(accountId), role);
+    await services.moderation.record(admin, "account.role", (await store.accounts.byId(accountId))?.username ?? String(accountId), { role });
     // An admin who gave up the role can no longer see this page.
     if (accountId === admin.id && role !== "admin") return response.redirect(303, "/?notice=roleChanged");
     response.redirect(303, "/admin/accounts?notice=roleChanged");
@@ -87,7 +87,7 @@ export function registerAccountRoutes(router: Router, services: WebServices): vo
     if (!account) return notFound(request, response);
     const { reset, token } = await createPasswordReset(store, account, admin.id);
     log.info("Password reset link {resetId} for {username} issued by {admin}", { resetId: reset.id, username: account.username, admin: admin.username, expires: reset.expires });
-    await services.moderation.record(admin, "account.resetLink", account.username, `expires ${reset.expires}`);
+    await services.moderation.record(admin, "account.resetLink", account.username, { expires: reset.expires });
     const newLink: NewLink = { kind: "reset", url: `${config.origin}/reset/${token}`, username: account.username, expires: reset.expires };
     await showAccounts(request, response, { newLink, status: 201 });
   });
@@ -96,7 +96,7 @@ export function registerAccountRoutes(router: Router, services: WebServices): vo
     const open = request.body.open === "true";
     await setRegistrationOpen(store, open);
     log.info("Open registration turned {state} by {admin}", { state: open ? "on" : "off", admin: (response.locals.account as Account).username });
-    await services.moderation.record(response.locals.account as Account, "registration", open ? "open" : "closed");
+    await services.moderation.record(response.locals.account as Account, open ? "registration.open" : "registration.close", "");
     response.redirect(303, `/admin/accounts?notice=${open ? "registrationOpened" : "registrationClosed"}`);
   });
 
@@ -112,7 +112,7 @@ export function registerAccountRoutes(router: Router, services: WebServices): vo
     }
     const { invitation, token } = await createInvitation(store, { role, days: Number(days), createdBy: admin.id });
     log.info("Invitation {invitationId} for a new {role} issued by {admin}", { invitationId: invitation.id, role, admin: admin.username, expires: invitation.expires });
-    await services.moderation.record(admin, "invitation.create", `invitation ${invitation.id}`, `${role}, expires ${invitation.expires}`);
+    await services.moderation.record(admin, "invitation.create", "", { invitation: invitation.id, role, expires: invitation.expires });
     const newLink: NewLink = { kind: "invitation", url: `${config.origin}/invitations/${token}`, role, expires: invitation.expires };
     await showAccounts(request, response, { newLink, status: 201 });
   });
@@ -122,7 +122,7 @@ export function registerAccountRoutes(router: Router, services: WebServices): vo
     const revoked = invitationId !== null && (await revokeInvitation(store, invitationId));
     if (revoked) {
       log.info("Invitation {invitationId} revoked by {admin}", { invitationId, admin: (response.locals.account as Account).username });
-      await services.moderation.record(response.locals.account as Account, "invitation.revoke", `invitation ${invitationId}`);
+      await services.moderation.record(response.locals.account as Account, "invitation.revoke", "", { invitation: invitationId });
     }
     response.redirect(303, `/admin/accounts?notice=${revoked ? "invitationRevoked" : "invitationNotRevoked"}`);
   });

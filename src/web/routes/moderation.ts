@@ -1,4 +1,3 @@
-import { isActor } from "@fedify/vocab";
 import type { Request, Response, Router } from "express";
 
 import { MAX_REASON_LENGTH, MAX_REPORT_COMMENT_LENGTH, normalizeDomain } from "../../domain/moderation.ts";
@@ -8,7 +7,7 @@ import { replyAnchor } from "../../domain/urls.ts";
 import { logger } from "../../logging.ts";
 import type { Account, Reply, Report } from "../../storage/types.ts";
 import { rememberActor } from "../../../federation/actors-cache.ts";
-import { INSTANCE_ACTOR } from "../../../federation/services.ts";
+import { lookupActor, PartnerError } from "../../../federation/partners.ts";
 import { forwardReport, ForwardError } from "../../../federation/reports.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
@@ -60,7 +59,16 @@ export function registerModerationRoutes(router: Router, services: WebServices):
       if (reply) {
         const [view] = await describeReplies(store, [reply]);
         const { href } = await replyPage(reply);
-        objects.push({ iri, kind: "reply", label: view.authorName, href, excerpt: reply.deleted ? null : excerpt(reply), hidden: reply.hidden !== null, deleted: reply.deleted !== null });
+        objects.push({
+          iri,
+          kind: "reply",
+          label: view.authorName,
+          href,
+          excerpt: reply.deleted ? null : excerpt(reply),
+          hidden: reply.hidden !== null,
+          deleted: reply.deleted !== null,
+          author: { iri: reply.authorIri, local: reply.local, blocked: view.authorBlocked ?? false },
+        });
         if (!reply.local && report.origin === "local" && forwardTo === null) forwardTo = new URL(reply.authorIri).host;
         continue;
       }
@@ -88,7 +96,9 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     const open = await Promise.all((await store.moderation.reports("open", 200)).map(describeReport));
     const resolved = await Promise.all((await store.moderation.reports("resolved", 20)).map(describeReport));
     const blocks = await store.moderation.actorBlocks();
-    sendPage(response, html`<${ModerationPage} context=${context} open=${open} resolved=${resolved} blocks=${blocks} blockForm=${blockForm} />`, status);
+    const actors = await store.remoteActors.byIris(blocks.map((block) => block.actorIri));
+    const blockNames = new Map([...actors].map(([iri, actor]) => [iri, [actor.name, actor.handle].filter(Boolean).join(" ")]));
+    sendPage(response, html`<${ModerationPage} context=${context} open=${open} resolved=${resolved} blocks=${blocks} blockNames=${blockNames} blockForm=${blockForm} />`, status);
   }
 
   router.get("/moderation", moderators, (request, response) => showQueue(request, response));
@@ -126,22 +136,22 @@ export function registerModerationRoutes(router: Router, services: WebServices):
       }
     }));
 
-  /** Reads the account to block from a form: an actor URL, or a handle looked up through WebFinger. */
+  /**
+   * Reads the account to block from a form: an actor this instance already
+   * knows, or a handle or URL looked up as a fediverse actor. A page that is
+   * not an actor, such as a profile page, is refused rather than blocked.
+   */
   async function resolveActor(input: string): Promise<string | null> {
-    if (/^https?:\/\//i.test(input)) {
-      try {
-        return new URL(input).href;
-      } catch {
-        return null;
-      }
+    if (/^https?:\/\//i.test(input) && (await store.remoteActors.byIri(input))) return input;
+    try {
+      const actor = await lookupActor(services.federation.context(), input);
+      await rememberActor(store, actor, config.allowPrivateAddresses);
+      return actor.id!.href;
+    } catch (error) {
+      if (!(error instanceof PartnerError)) throw error;
+      log.info("Could not find the account {input} to block: {message}", { input, message: error.message });
+      return null;
     }
-    if (!/^@?[^@\s]+@[^@\s]+$/.test(input)) return null;
-    const ctx = services.federation.context();
-    const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
-    const found = await ctx.lookupObject(input.replace(/^@?/, "@"), { documentLoader }).catch(() => null);
-    if (!found || !isActor(found) || !found.id) return null;
-    await rememberActor(store, found, config.allowPrivateAddresses);
-    return found.id.href;
   }
 
   router.post("/moderation/accounts/block", moderators, async (request, response) => {
@@ -161,8 +171,11 @@ export function registerModerationRoutes(router: Router, services: WebServices):
   });
 
   router.post("/moderation/accounts/unblock", moderators, async (request, response) => {
-    await moderation.unblockActor(response.locals.account as Account, String(request.body.actor ?? ""));
-    response.redirect(303, "/moderation?notice=accountUnblocked");
+    const actor = String(request.body.actor ?? "");
+    await moderation.unblockActor(response.locals.account as Account, actor);
+    log.info("{username} unblocked {actor}", { username: (response.locals.account as Account).username, actor });
+    const next = request.body.next ? safeNext(request.body.next) : "/moderation";
+    response.redirect(303, withNotice(next, "accountUnblocked"));
   });
 
   // Replies.
@@ -171,6 +184,7 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     const reply = await findReply(request.body.reply);
     if (!reply || reply.deleted) return notFound(request, response);
     await moderation.hideReply(response.locals.account as Account, reply);
+    log.info("{username} hid reply {reply}", { username: (response.locals.account as Account).username, reply: reply.iri });
     response.redirect(303, withNotice(request.body.next ? safeNext(request.body.next) : (await replyPage(reply)).href, "replyHidden"));
   });
 
@@ -178,6 +192,7 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     const reply = await findReply(request.body.reply);
     if (!reply || reply.deleted) return notFound(request, response);
     await moderation.showReply(response.locals.account as Account, reply);
+    log.info("{username} showed reply {reply} again", { username: (response.locals.account as Account).username, reply: reply.iri });
     response.redirect(303, withNotice(request.body.next ? safeNext(request.body.next) : (await replyPage(reply)).href, "replyShown"));
   });
 
@@ -199,6 +214,7 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     if (!reply || reply.deleted) return notFound(request, response);
     if (request.body.confirm !== "yes") return showDelete(request, response, reply, "deleteReplyConfirm");
     await moderation.deleteReply(response.locals.account as Account, reply);
+    log.info("{username} deleted reply {reply}", { username: (response.locals.account as Account).username, reply: reply.iri });
     response.redirect(303, withNotice((await replyPage(reply)).href, "replyDeleted"));
   });
 
@@ -268,7 +284,8 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     const mode = request.body.mode === "allowlist" ? "allowlist" : "open";
     await moderation.setMode(response.locals.account as Account, mode);
     log.info("Federation mode is now {mode}", { mode, username: (response.locals.account as Account).username });
-    response.redirect(303, "/admin/domains?notice=saved");
+    const allowed = (await moderation.rules()).some((rule) => rule.kind === "allow");
+    response.redirect(303, `/admin/domains?notice=${mode === "allowlist" && !allowed ? "allowlistEmpty" : "saved"}`);
   });
 
   router.get("/admin/audit", admins, async (request, response) => {

@@ -30,6 +30,7 @@ export async function replyViews(store: Store, rootIri: string): Promise<ReplyVi
 }
 
 export async function describeReplies(store: Store, replies: Reply[]): Promise<ReplyView[]> {
+  const blocked = new Set((await store.moderation.actorBlocks()).map((block) => block.actorIri));
   const remote = await store.remoteActors.byIris(replies.filter((reply) => !reply.local).map((reply) => reply.authorIri));
   const views: ReplyView[] = [];
   for (const reply of replies) {
@@ -43,7 +44,13 @@ export async function describeReplies(store: Store, replies: Reply[]): Promise<R
       });
     } else {
       const actor = remote.get(reply.authorIri);
-      views.push({ reply, authorName: actor?.name ?? actor?.handle ?? new URL(reply.authorIri).host, authorHandle: actor?.handle ?? null, authorUrl: actor?.url ?? reply.authorIri });
+      views.push({
+        reply,
+        authorName: actor?.name ?? actor?.handle ?? new URL(reply.authorIri).host,
+        authorHandle: actor?.handle ?? null,
+        authorUrl: actor?.url ?? reply.authorIri,
+        authorBlocked: blocked.has(reply.authorIri),
+      });
     }
   }
   return views;

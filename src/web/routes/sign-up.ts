@@ -76,6 +76,7 @@ export function registerSignUpRoutes(router: Router, services: WebServices): voi
       role: result.account.role,
       invitationId: invitation.id,
     });
+    await services.moderation.record(result.account, "account.signUp", result.account.username, { invitation: invitation.id, role: result.account.role });
     await signInAs(store, response, result.account, secureCookies);
     response.redirect(303, "/?notice=welcome");
   });
@@ -92,6 +93,7 @@ export function registerSignUpRoutes(router: Router, services: WebServices): voi
     const result = await registerMember(store, input, services.reservedHandles);
     if (result.status === "invalid") return showSignUp(request, response, null, input, result.errors);
     log.info("Account {username} created by open registration", { username: result.account.username, address: request.ip });
+    await services.moderation.record(result.account, "account.signUp", result.account.username, { role: result.account.role });
     await signInAs(store, response, result.account, secureCookies);
     response.redirect(303, "/?notice=welcome");
   });
@@ -129,6 +131,7 @@ export function registerSignUpRoutes(router: Router, services: WebServices): voi
     if (result.status === "invalid") return showReset(request, response, reset, result.errors);
     if (result.status === "gone") return showMessage(request, response, "errors:resetGoneTitle", "errors:resetUsed", 410);
     log.info("Password of {username} set with reset link {resetId}; its other sessions ended", { username: result.account.username, resetId: reset.id });
+    await services.moderation.record(result.account, "account.passwordReset", result.account.username);
     await signInAs(store, response, result.account, secureCookies);
     response.redirect(303, "/?notice=passwordReset");
   });
