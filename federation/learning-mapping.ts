@@ -127,13 +127,17 @@ export function learningToEvent(item: LearningOpportunity, links: EventLinks): J
 /** Mobilizon writes schema.org terms under "http://schema.org#" where schema.org itself uses "http://schema.org/". */
 const SCHEMA_HASH = "http://schema.org#";
 const SCHEMA_SLASH = "http://schema.org/";
+/** Mobilizon maps `location` to schema.org's location, which means what ActivityStreams' location means. */
+const SAME_PROPERTY: Record<string, string> = { "http://schema.org/location": "https://www.w3.org/ns/activitystreams#location" };
 
+/** Rewrites the property IRIs of an expanded document that other servers spell differently, so that one compaction reads them all. */
 function normalizeSchemaIris(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalizeSchemaIris);
   if (!value || typeof value !== "object") return value;
   const result: JsonObject = {};
   for (const [key, item] of Object.entries(value as JsonObject)) {
-    const normalizedKey = key.startsWith(SCHEMA_HASH) ? SCHEMA_SLASH + key.slice(SCHEMA_HASH.length) : key;
+    const slashKey = key.startsWith(SCHEMA_HASH) ? SCHEMA_SLASH + key.slice(SCHEMA_HASH.length) : key;
+    const normalizedKey = SAME_PROPERTY[slashKey] ?? slashKey;
     result[normalizedKey] = key === "@type" ? [item].flat().map((type) => (typeof type === "string" && type.startsWith(SCHEMA_HASH) ? SCHEMA_SLASH + type.slice(SCHEMA_HASH.length) : type)) : normalizeSchemaIris(item);
   }
   return result;
@@ -203,7 +207,9 @@ export type RemoteLearningResult =
 function readPlace(event: JsonObject): LearningFields["place"] {
   const location = asObject(event.location);
   if (!location || asArray(location.type).includes("Link")) return null;
-  const name = htmlToText(asString(location.name)).slice(0, 300);
+  // Mobilizon tags every string "und", which compacts into a nameMap.
+  const names = readLanguageMap(location.nameMap);
+  const name = htmlToText(asString(location.name) || Object.values(names.map)[0] || names.other || "").slice(0, 300);
   const address = asObject(location.address);
   const street = address ? [address.streetAddress, address.postalCode].map(asString).filter(Boolean).join(", ") : asString(location.address);
   const locality = address ? [address.addressLocality, address.addressRegion].map(asString).filter(Boolean).join(", ") : "";
