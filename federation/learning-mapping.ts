@@ -138,7 +138,11 @@ function normalizeSchemaIris(value: unknown): unknown {
   for (const [key, item] of Object.entries(value as JsonObject)) {
     const slashKey = key.startsWith(SCHEMA_HASH) ? SCHEMA_SLASH + key.slice(SCHEMA_HASH.length) : key;
     const normalizedKey = SAME_PROPERTY[slashKey] ?? slashKey;
-    result[normalizedKey] = key === "@type" ? [item].flat().map((type) => (typeof type === "string" && type.startsWith(SCHEMA_HASH) ? SCHEMA_SLASH + type.slice(SCHEMA_HASH.length) : type)) : normalizeSchemaIris(item);
+    if (key !== "@type") {
+      result[normalizedKey] = normalizeSchemaIris(item);
+      continue;
+    }
+    result[key] = [item].flat().map((type) => (typeof type === "string" && type.startsWith(SCHEMA_HASH) ? SCHEMA_SLASH + type.slice(SCHEMA_HASH.length) : type));
   }
   return result;
 }

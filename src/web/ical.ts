@@ -1,13 +1,13 @@
 /**
  * iCalendar (RFC 5545) output for learning opportunities. Times are written
- * in UTC ("20260310T130000Z"), which every calendar application converts to
- * the reader's zone without needing a VTIMEZONE definition; the organizer's
- * zone is named in the description.
+ * in UTC ("20260310T130000Z"), which calendar applications convert to the
+ * reader's zone without a VTIMEZONE definition. The organizer's zone is
+ * named in the description.
  */
 import { formatPlace, type LearningOpportunity } from "../domain/learning.ts";
 import { pickLanguage } from "../domain/text.ts";
 
-/** Longest content line in octets, line break excluded (RFC 5545 section 3.1). */
+/** Maximum length of a content line in octets, line break excluded (RFC 5545 section 3.1). */
 const MAX_LINE_OCTETS = 75;
 
 /** Escapes a TEXT value: backslash, semicolon, comma and line breaks (RFC 5545 section 3.3.11). */
@@ -44,7 +44,7 @@ export function utcDateTime(iso: string): string {
   return new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }
 
-/** What the calendar needs about each item besides its stored fields. */
+/** A learning opportunity with the absolute URL of its page, for the calendar. */
 export interface CalendarEntry {
   item: LearningOpportunity;
   /** Absolute URL of its page on this instance. */

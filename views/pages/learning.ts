@@ -5,17 +5,17 @@ import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
-/** The name of a partner copy's source, or its host when the partner is unknown. */
+/** Returns the name of a partner copy's source, or its host when the partner is unknown. */
 function sourceLabel(item: LearningOpportunity, sourceNames: Map<string, string>): string {
   return (item.sourceActor && sourceNames.get(item.sourceActor)) || new URL(item.iri).host;
 }
 
-/** Where it takes place, as one line: the place, "online", or both. */
+/** Formats where it takes place as one line: the place, "online", or both. */
 function whereText(context: PageContext, item: LearningOpportunity): string {
   return [item.place ? formatPlace(item.place, context.language) : null, item.onlineUrl ? context.t("learning:fields.online") : null].filter(Boolean).join(" · ");
 }
 
-/** One learning opportunity in the calendar: title, format, when and where, and where it came from. */
+/** Renders one learning opportunity in the calendar: title, format, when and where, and where it came from. */
 function CalendarEntry(props: { context: PageContext; item: LearningOpportunity; sourceNames: Map<string, string> }) {
   const { t, language } = props.context;
   const { item } = props;
@@ -49,7 +49,7 @@ function CalendarSection(props: { context: PageContext; id: string; title: strin
   `;
 }
 
-/** The learning calendar: upcoming learning opportunities soonest first, then past ones most recent first, local and from partners. */
+/** Renders the learning calendar: upcoming learning opportunities soonest first, then past ones most recent first, local and from partners. */
 export function CalendarPage(props: {
   context: PageContext;
   upcoming: { items: LearningOpportunity[]; total: number };
@@ -74,7 +74,7 @@ function ExternalLink(props: { href: string; children: unknown }) {
   return html`<a href=${props.href} rel="noopener nofollow">${props.children}</a>`;
 }
 
-/** A learning opportunity's page: its text in the reader's language (saying so when another is shown) and every field, with a link to its .ics file. */
+/** Renders a learning opportunity's page: its text in the reader's language (saying so when another is shown) and every field, with a link to its .ics file. */
 export function LearningPage(props: { context: PageContext; item: LearningOpportunity; sourceName: string | null; canEdit: boolean }) {
   const { t, language } = props.context;
   const { item } = props;

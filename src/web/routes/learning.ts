@@ -17,7 +17,7 @@ import { requireRole } from "./editor.ts";
 const CALENDAR_PAGE_SIZE = 50;
 /** How far back /calendar.ics reaches, in days, so that subscribers keep recent sessions and their recordings. */
 const ICS_RECENT_DAYS = 90;
-/** Most items in /calendar.ics, upcoming and recent together. */
+/** Maximum number of items in /calendar.ics, upcoming and recent together. */
 const ICS_MAX_ITEMS = 500;
 
 const ACTIVITYPUB_TYPES = ["application/activity+json", "application/ld+json"];
@@ -37,8 +37,8 @@ function canEdit(account: Account | null, item: LearningOpportunity): boolean {
 }
 
 /**
- * Answers ActivityPub reads of a deleted learning opportunity with 410 and
- * a Tombstone. It must be registered before the federation middleware,
+ * Returns 410 and a Tombstone to ActivityPub reads of a deleted learning
+ * opportunity. It must be registered before the federation middleware,
  * because Fedify 2.3.6 object dispatchers cannot send 410 themselves.
  */
 export function registerLearningTombstones(app: Express, services: WebServices): void {
@@ -74,7 +74,7 @@ export function registerLearningRoutes(router: Router, services: WebServices): v
     sendPage(response, html`<${MessagePage} context=${context} title=${context.t(title)} message=${context.t(message)} />`, status);
   }
 
-  /** The page context, with the notice a redirect asked for (?notice=) taken from the learning translations. */
+  /** Builds the page context, with the notice a redirect requested (?notice=) taken from the learning translations. */
   async function learningContext(request: Request, response: Response) {
     const context = await pageContext(services, request, response);
     const notice = typeof request.query.notice === "string" ? context.t(`learning:notices.${request.query.notice}`, { defaultValue: "" }) : "";
@@ -123,7 +123,7 @@ export function registerLearningRoutes(router: Router, services: WebServices): v
       store.learning.list({ when: "upcoming", now, limit: CALENDAR_PAGE_SIZE, offset: 0 }),
       store.learning.list({ when: "past", now, limit: CALENDAR_PAGE_SIZE, offset: 0 }),
     ]);
-    // TODO: page through the calendar once an instance holds more than CALENDAR_PAGE_SIZE upcoming or past items; the page says how many are not shown.
+    // TODO: page through the calendar once an instance contains more than CALENDAR_PAGE_SIZE upcoming or past items; the page says how many are not shown.
     const names = await sourceNames(services, [...upcoming.items, ...past.items]);
     sendPage(response, html`<${CalendarPage} context=${context} upcoming=${upcoming} past=${past} sourceNames=${names} />`);
   });
