@@ -29,7 +29,15 @@ export async function buildEvent(ctx: Ctx, item: LearningOpportunity): Promise<E
   return Event.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
 }
 
-/** Serves each local, undeleted learning opportunity as an Event at /learning/{slug}; deleted ones get 410 from the web layer. */
+/**
+ * Serves each local, undeleted learning opportunity as an Event at
+ * /learning/{slug}; deleted ones get 410 from the web layer.
+ *
+ * TODO: list Events in the Group's outbox and import them in backfillPartner,
+ * so that a new partner receives the learning opportunities published before
+ * it followed. Until then only those published, edited or deleted after the
+ * follow reach it.
+ */
 export function registerLearningObjects(federation: Federation<FederationServices>): void {
   federation.setObjectDispatcher(Event, "/learning/{slug}", async (ctx, values) => {
     try {
@@ -174,7 +182,7 @@ export async function importPartnerEvent(ctx: Context<FederationServices>, iri: 
 
 type InboxCtx = InboxContext<FederationServices>;
 
-/** Create or Update of an Event by a partner we follow: refresh the calendar copy from its origin. */
+/** Handles Create or Update of an Event by a partner we follow by refreshing the calendar copy from its origin. */
 export async function onPartnerEvent(ctx: InboxCtx, activity: Create | Update, objectId: URL | null): Promise<void> {
   const actorId = activity.actorId!;
   const following = await ctx.data.store.following.get(actorId.href);
@@ -187,7 +195,7 @@ export async function onPartnerEvent(ctx: InboxCtx, activity: Create | Update, o
   await record(ctx, activity, "accepted", result.created ? `Stored ${objectId.href} in the calendar` : `Calendar copy of ${objectId.href} is current`);
 }
 
-/** Delete of an Event we hold a copy of; returns false when the id is not a learning opportunity here, so other handlers can look. */
+/** Removes the calendar copy a Delete names. Returns false when the id is not a learning opportunity stored here, so that other handlers can look. */
 export async function onEventDeleted(ctx: InboxCtx, deletion: Delete, objectId: URL, actorId: URL): Promise<boolean> {
   const item = await ctx.data.store.learning.byIri(objectId.href);
   if (!item) return false;
