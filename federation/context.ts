@@ -1,5 +1,7 @@
 import { getDocumentLoader, preloadedContexts, type DocumentLoader } from "@fedify/vocab-runtime";
 
+import { LEARNING_TERMS } from "./learning-context.ts";
+
 /** Path at which every instance serves Minga's JSON-LD context. */
 export const MINGA_CONTEXT_PATH = "/ns/minga-v1.jsonld";
 
@@ -45,6 +47,7 @@ export const MINGA_CONTEXT = {
     focalPoint: { "@id": "minga:focalPoint" },
     focalPointName: "schema:name",
     focalPointEmail: "schema:email",
+    ...LEARNING_TERMS,
   },
 } as const;
 

@@ -3,6 +3,7 @@ import http from "node:http";
 import path from "node:path";
 
 import type { Config } from "./config.ts";
+import { LearningService } from "./domain/learning-service.ts";
 import { PracticeService } from "./domain/practices.ts";
 import { Moderation } from "./domain/moderation.ts";
 import { logger } from "./logging.ts";
@@ -11,6 +12,7 @@ import type { Store } from "./storage/types.ts";
 import { createApp } from "./web/app.ts";
 import { createI18n } from "./web/i18n.ts";
 import { createMingaFederation, type MingaFederation } from "../federation/index.ts";
+import { LearningOutbound } from "../federation/learning.ts";
 import type { Outbound } from "../federation/outbound.ts";
 import { KeyPairs } from "../federation/keys.ts";
 import { INSTANCE_ACTOR } from "../federation/services.ts";
@@ -25,6 +27,7 @@ export interface Instance {
   store: Store;
   federation: MingaFederation;
   practices: PracticeService;
+  learning: LearningService;
   moderation: Moderation;
   /** Serves HTTP and runs the delivery queue until close(). */
   listen(host?: string): Promise<http.Server>;
@@ -67,9 +70,10 @@ export async function createInstance(config: Config): Promise<Instance> {
   outbound = federation.outbound;
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;
   const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
+  const learning = new LearningService(store, config.origin, groupIri, new LearningOutbound(federation.federation, services));
   const i18n = await createI18n(config.defaultLanguage);
   const reservedHandles = [config.organizationHandle, INSTANCE_ACTOR];
-  const app = createApp({ config, store, federation, practices, i18n, moderation, reservedHandles });
+  const app = createApp({ config, store, federation, practices, learning, i18n, moderation, reservedHandles });
 
   let server: http.Server | null = null;
   const queueStop = new AbortController();
@@ -80,6 +84,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     store,
     federation,
     practices,
+    learning,
     moderation,
     reservedHandles,
     async listen(host?: string) {

@@ -10,6 +10,7 @@ import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { validatePracticeFields } from "../src/domain/practice.ts";
 import { addAccount, Browser, startInstance, type RunningInstance } from "./support/instance.ts";
+import { learningForm } from "./support/learning.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "./support/chromium.ts";
 
 const LANGUAGES = ["en", "fr", "es"];
@@ -23,6 +24,7 @@ describe("accessibility of the pages", function () {
   let replyIri = "";
   let invitationPath = "";
   let resetPath = "";
+  let learningPath = "";
 
   before(async () => {
     running = await startInstance();
@@ -52,6 +54,10 @@ describe("accessibility of the pages", function () {
     await addAccount(running.instance, "member", "member");
     invitationPath = `/invitations/${(await createInvitation(store, { role: "editor", days: 7, createdBy: null })).token}`;
     resetPath = `/reset/${(await createPasswordReset(store, (await store.accounts.byUsername("member"))!, null)).token}`;
+    // A learning opportunity with every field, and a past one, so both parts of the calendar have entries.
+    const learning = await member.post("/learning", learningForm("Screening for trafficking indicators"));
+    learningPath = new URL(learning.headers.get("location")!, running.origin).pathname;
+    await member.post("/learning", { ...learningForm("Past webinar on referral"), start: "2024-05-02T10:00", end: "2024-05-02T11:30", "place.name": "", "place.address": "", "place.locality": "", "place.country": "" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
 
@@ -86,7 +92,7 @@ describe("accessibility of the pages", function () {
   for (const language of LANGUAGES) {
     it(`has no violations signed out (${language})`, async () => {
       const context = await browser.newContext({ locale: language });
-      for (const pagePath of ["/", "/library", `/library?theme=child-protection`, `/practices/${slug}`, "/organizations", "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath]) {
+      for (const pagePath of ["/", "/library", `/library?theme=child-protection`, `/practices/${slug}`, "/organizations", "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath, "/calendar", learningPath]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
       // The sign-up and reset forms as they come back with errors.
@@ -122,6 +128,10 @@ describe("accessibility of the pages", function () {
         `/moderation/replies/delete?reply=${reply}`,
         "/admin/accounts",
         "/admin/organization",
+        "/calendar",
+        learningPath,
+        "/learning/new",
+        `${learningPath}/edit`,
       ]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
@@ -141,6 +151,11 @@ describe("accessibility of the pages", function () {
       await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);
       const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
       expect(results.violations.map((violation) => violation.id), "editor with errors").to.deep.equal([]);
+      // The learning opportunity editor as it comes back with errors.
+      await page.goto(`${running.origin}/learning/new?lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);
+      expect(await page.locator(".error-summary").count(), "learning editor shows errors").to.equal(1);
+      expect(await violationsOn(page), "learning editor with errors").to.deep.equal([]);
       // The accounts page showing a new invitation link, then refusing to demote the only admin.
       await page.goto(`${running.origin}/admin/accounts?lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form[action='/admin/invitations'] button[type=submit]")]);

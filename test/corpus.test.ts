@@ -88,6 +88,14 @@ const RETARGETS: Record<string, Record<string, LocalTarget>> = {
 };
 
 /**
+ * Files whose sender this instance follows during the replay, so that the
+ * Create(Event) they carry is imported into the calendar as a partner's
+ * learning opportunity would be, instead of being ignored as coming from a
+ * stranger.
+ */
+const FOLLOWED_SENDERS = new Set(["gancio/create-event-no-context.json", "mobilizon/create-event-group-only.json", "mobilizon/create-event.json"]);
+
+/**
  * ActivityStreams activity types and the EmojiReact extension. Question is
  * left out: ActivityStreams makes it an intransitive activity, but the
  * corpus contains it only as a poll object, which servers send inside a Create.
@@ -423,6 +431,17 @@ async function assertReplyShown(origin: string, practicePath: string, file: stri
   assert.isTrue(phrases.some((phrase) => discussionText.includes(phrase)), `discussion should show one of ${JSON.stringify(phrases)} from ${file}`);
 }
 
+/** Fetches the calendar and checks that it lists the Event's name and no script. */
+async function assertEventShown(origin: string, file: string, event: JsonObject): Promise<void> {
+  const page = await fetch(new URL("/calendar", origin));
+  assert.equal(page.status, 200, `calendar should load after ${file}`);
+  const html = await page.text();
+  const main = /<main\b[\s\S]*<\/main>/.exec(html)?.[0] ?? "";
+  assert.notMatch(main, /<script/i, `calendar should contain no script after ${file}`);
+  assert.isString(event.name, `Event in ${file} should have a name to look for`);
+  assert.include(htmlText(main), event.name as string, `calendar should list the Event of ${file}`);
+}
+
 describe("fediverse corpus replay", function () {
   const files = listCorpusFiles();
   const replays = new Map<string, Replay>();
@@ -471,6 +490,14 @@ describe("fediverse corpus replay", function () {
     privateKey = keyPair.privateKey;
     const targets: Record<LocalTarget, string> = { practice: practiceIri, editor: `${running.origin}/actors/${EDITOR}` };
     for (const file of files) replays.set(file, await prepareReplay(file, remote, targets, keyPair.publicKey));
+    for (const file of FOLLOWED_SENDERS) {
+      const sender = replays.get(file)?.signerId.href;
+      if (!sender) continue;
+      await running.instance.store.following.save({
+        actorIri: sender, handle: `@${file}@corpus`, name: null, inbox: `${remote.origin}/inbox`,
+        followIri: `${running.origin}/actors/org#follows/${encodeURIComponent(file)}`, status: "accepted", created: new Date().toISOString(),
+      });
+    }
   });
 
   after(async function () {
@@ -529,6 +556,9 @@ describe("fediverse corpus replay", function () {
       const note = isObject(body) && isObject(body.object) ? body.object : null;
       if (entry?.outcome === "accepted" && typesOf(body).includes("Create") && note?.inReplyTo === practiceIri) {
         await assertReplyShown(running.origin, practicePath, file, note);
+      }
+      if (entry?.outcome === "accepted" && typesOf(body).includes("Create") && note && typesOf(note).includes("Event")) {
+        await assertEventShown(running.origin, file, note);
       }
     });
   }

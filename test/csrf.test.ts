@@ -4,11 +4,13 @@ import { setRegistrationOpen } from "../src/domain/accounts.ts";
 import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+import { learningForm } from "./support/learning.ts";
 
 describe("CSRF protection", () => {
   let running: RunningInstance;
   let admin: Browser;
   let slug: string;
+  let learningSlug: string;
   let memberId: number;
   let invitationId: number;
   let invitationPath: string;
@@ -31,6 +33,8 @@ describe("CSRF protection", () => {
     await admin.signIn("admin");
     const created = await admin.post("/practices", practiceForm("Protected practice"));
     slug = new URL(created.headers.get("location")!, running.origin).pathname.split("/")[2];
+    const learning = await admin.post("/learning", learningForm("Protected training"));
+    learningSlug = new URL(learning.headers.get("location")!, running.origin).pathname.split("/")[2];
   });
   after(async () => running.stop());
 
@@ -42,6 +46,9 @@ describe("CSRF protection", () => {
     [`/practices/${slug}/edit`, practiceForm("Forged edit")],
     [`/practices/${slug}/delete`, { confirm: "yes" }],
     [`/practices/${slug}/replies`, { content: "Forged reply", language: "en" }],
+    ["/learning", learningForm("Forged training")],
+    [`/learning/${learningSlug}/edit`, learningForm("Forged training edit")],
+    [`/learning/${learningSlug}/delete`, { confirm: "yes" }],
     ["/admin/federation/follow", { handle: "@org@localhost:1" }],
     ["/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }],
     ["/admin/federation/approval", { required: "true" }],
@@ -94,6 +101,10 @@ describe("CSRF protection", () => {
     expect(await running.instance.store.moderation.domainRules()).to.deep.equal([]);
     expect(await running.instance.store.moderation.actorBlocks()).to.deep.equal([]);
     const store = running.instance.store;
+    const training = await store.learning.bySlug(learningSlug);
+    expect(training?.deleted).to.equal(null);
+    expect(training?.text.en?.title).to.equal("Protected training");
+    expect((await store.learning.list({ when: "upcoming", now: new Date().toISOString(), limit: 10, offset: 0 })).total).to.equal(1);
     expect((await store.accounts.byUsername("member"))?.role).to.equal("member");
     expect(await store.accounts.byUsername("forged")).to.equal(null);
     expect(await store.accounts.byUsername("forged_open")).to.equal(null);

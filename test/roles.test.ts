@@ -5,6 +5,7 @@ import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import type { Role } from "../src/storage/types.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+import { learningForm } from "./support/learning.ts";
 
 type Who = Role | "anonymous";
 const EVERYONE: Who[] = ["anonymous", "member", "reviewer", "editor", "admin"];
@@ -21,6 +22,9 @@ interface Slugs {
   draft: string;
   /** One practice per role, so each delete attempt has its own target. */
   deletable: Record<Who, string>;
+  /** A learning opportunity everyone may read, and one per role to delete. */
+  learning: string;
+  deletableLearning: Record<Who, string>;
   /** A reply in the shared practice's discussion, and one per role to delete. */
   reply: string;
   replies: Record<Who, string>;
@@ -48,6 +52,23 @@ const CASES: Case[] = [
     name: "reply in a discussion",
     allowed: ["member", "reviewer", "editor", "admin"],
     request: (browser, slugs) => browser.post(`/practices/${slugs.published}/replies`, { content: "A reply", language: "en" }),
+  },
+  { name: "read the calendar", allowed: EVERYONE, request: (browser) => browser.get("/calendar") },
+  { name: "download the calendar", allowed: EVERYONE, request: (browser) => browser.get("/calendar.ics") },
+  { name: "read a learning opportunity", allowed: EVERYONE, request: (browser, slugs) => browser.get(`/learning/${slugs.learning}`) },
+  { name: "download a learning opportunity", allowed: EVERYONE, request: (browser, slugs) => browser.get(`/learning/${slugs.learning}.ics`) },
+  { name: "open the new learning form", allowed: ["editor", "admin"], request: (browser) => browser.get("/learning/new") },
+  { name: "create a learning opportunity", allowed: ["editor", "admin"], request: (browser, _slugs, who) => browser.post("/learning", learningForm(`Training by ${who}`)) },
+  { name: "open the learning edit form", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/learning/${slugs.learning}/edit`) },
+  {
+    name: "save a learning edit",
+    allowed: ["reviewer", "editor", "admin"],
+    request: (browser, slugs, who) => browser.post(`/learning/${slugs.learning}/edit`, learningForm(`Training edited by ${who}`)),
+  },
+  {
+    name: "delete a learning opportunity",
+    allowed: ["editor", "admin"],
+    request: (browser, slugs, who) => browser.post(`/learning/${slugs.deletableLearning[who]}/delete`, { confirm: "yes" }),
   },
   { name: "open the password form", allowed: ["member", "reviewer", "editor", "admin"], request: (browser) => browser.get("/account/password") },
   { name: "open the federation page", allowed: ["admin"], request: (browser) => browser.get("/admin/federation") },
@@ -159,6 +180,13 @@ describe("roles", function () {
     const deletable = {} as Record<Who, string>;
     for (const who of EVERYONE) deletable[who] = await slugOf(`To delete by ${who}`);
     const published = await slugOf("Shared practice");
+    const learningSlugOf = async (title: string) => {
+      const response = await admin.post("/learning", learningForm(title));
+      return new URL(response.headers.get("location")!, running.origin).pathname.split("/")[2];
+    };
+    const deletableLearning = {} as Record<Who, string>;
+    for (const who of EVERYONE) deletableLearning[who] = await learningSlugOf(`Training to delete by ${who}`);
+    const learning = await learningSlugOf("Shared training");
     const replyOf = async (content: string) => {
       await admin.post(`/practices/${published}/replies`, { content, language: "en" });
       const practice = await running.instance.store.practices.bySlug(published);
@@ -181,6 +209,8 @@ describe("roles", function () {
     const reset = await createPasswordReset(store, (await store.accounts.byUsername("resettable"))!, null);
     slugs = {
       published,
+      learning,
+      deletableLearning,
       reply,
       replies,
       report: report!.id,
@@ -211,6 +241,10 @@ describe("roles", function () {
     for (const who of ["anonymous", "member", "reviewer"] as Who[]) {
       const practice = await running.instance.store.practices.bySlug(slugs.deletable[who]);
       expect(practice?.deleted, who).to.equal(null);
+    }
+    for (const who of ["anonymous", "member", "reviewer"] as Who[]) {
+      const item = await running.instance.store.learning.bySlug(slugs.deletableLearning[who]);
+      expect(item?.deleted, `learning opportunity of ${who}`).to.equal(null);
     }
     for (const who of ["anonymous", "member"] as Who[]) {
       const reply = await running.instance.store.replies.byIri(slugs.replies[who]);

@@ -5,6 +5,7 @@ import { PracticeService } from "../src/domain/practices.ts";
 import { createSqliteStore, openDatabase } from "../src/storage/sqlite/index.ts";
 import type { Role, Store } from "../src/storage/types.ts";
 import { temporaryDirectory } from "./support/instance.ts";
+import { sampleLearning } from "./support/learning.ts";
 
 function samplePractice(slug: string, overrides: Partial<Practice> = {}): Practice {
   return {
@@ -145,6 +146,52 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect((await store.practices.list({ limit: 50, offset: 0, includeHidden: true })).items.map((item) => item.iri)).to.include(copy.iri);
       expect(await store.practices.unhideByReason("domain:bad.example")).to.equal(1);
       expect((await store.practices.byIri(copy.iri))!.hidden).to.equal(null);
+    });
+
+    it("lists learning opportunities by date", async () => {
+      const now = "2026-03-01T00:00:00.000Z";
+      await store.learning.save(sampleLearning("later", { start: "2026-04-01T10:00:00.000Z", end: "2026-04-01T12:00:00.000Z" }));
+      await store.learning.save(sampleLearning("sooner", { start: "2026-03-02T10:00:00.000Z", end: "2026-03-02T12:00:00.000Z" }));
+      await store.learning.save(sampleLearning("ongoing", { start: "2026-02-28T10:00:00.000Z", end: "2026-03-05T12:00:00.000Z" }));
+      await store.learning.save(sampleLearning("past", { start: "2026-02-01T10:00:00.000Z", end: "2026-02-01T12:00:00.000Z" }));
+      await store.learning.save(sampleLearning("older", { start: "2026-01-01T10:00:00.000Z", end: null }));
+      await store.learning.save(sampleLearning("gone", { deleted: "2026-02-15T00:00:00.000Z" }));
+      const upcoming = await store.learning.list({ when: "upcoming", now, limit: 10, offset: 0 });
+      expect(upcoming.items.map((item) => item.slug)).to.deep.equal(["ongoing", "sooner", "later"]);
+      expect(upcoming.total).to.equal(3);
+      const past = await store.learning.list({ when: "past", now, limit: 1, offset: 0 });
+      expect(past.items.map((item) => item.slug)).to.deep.equal(["past"]);
+      expect(past.total).to.equal(2);
+      expect(await store.learning.slugExists("gone"), "deleted slugs stay taken").to.equal(true);
+      expect((await store.learning.bySlug("gone"))!.deleted).to.equal("2026-02-15T00:00:00.000Z");
+    });
+
+    it("inserts a learning opportunity only once and replaces it on save", async () => {
+      expect(await store.learning.insertNew(sampleLearning("once"))).to.equal(true);
+      expect(await store.learning.insertNew(sampleLearning("once", { organizer: "second" }))).to.equal(false);
+      expect(await store.learning.insertNew(sampleLearning("once", { iri: "https://a.example/other" })), "slug taken").to.equal(false);
+      await store.learning.save(sampleLearning("once", { organizer: "changed" }));
+      const stored = await store.learning.byIri("https://a.example/learning/once");
+      expect(stored?.organizer).to.equal("changed");
+      expect(stored?.place).to.deep.equal(sampleLearning("once").place);
+    });
+
+    it("hides a partner's learning copies and removes them by source", async () => {
+      const source = "https://bad.example/actors/org";
+      const copy = sampleLearning("copy", { local: false, sourceActor: source, iri: "https://bad.example/events/1", start: "2030-01-01T10:00:00.000Z", end: "2030-01-01T11:00:00.000Z" });
+      await store.learning.save(copy);
+      const listed = async (includeHidden = false) =>
+        (await store.learning.list({ when: "upcoming", now: "2029-01-01T00:00:00.000Z", includeHidden, limit: 10, offset: 0 })).items.map((item) => item.iri);
+      expect(await store.learning.sourceActors()).to.deep.equal([source]);
+      expect(await store.learning.setHiddenForSource(source, "domain:bad.example")).to.equal(1);
+      await store.learning.save({ ...copy, updated: "2026-02-02T00:00:00.000Z" });
+      expect((await store.learning.byIri(copy.iri))!.hidden, "hiding survives a save").to.equal("domain:bad.example");
+      expect(await listed()).to.deep.equal([]);
+      expect(await listed(true)).to.deep.equal([copy.iri]);
+      expect(await store.learning.unhideByReason("domain:bad.example")).to.equal(1);
+      expect(await listed()).to.deep.equal([copy.iri]);
+      expect(await store.learning.deleteFromSource(source)).to.equal(1);
+      expect(await store.learning.byIri(copy.iri)).to.equal(null);
     });
 
     it("keeps domain rules, account blocks, reports and the audit log", async () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import { Browser, eventually, practiceForm } from "./support/instance.ts";
+import { learningForm } from "./support/learning.ts";
 import { InstanceProcess } from "./support/process.ts";
 
 /** Two instances as separate processes on loopback, each with its own port and data folder. */
@@ -86,6 +87,20 @@ describe("two instances", function () {
   it("A deletes and B's copy goes", async () => {
     expect((await editorA.post(`/practices/${slug}/delete`, { confirm: "yes" })).status).to.equal(303);
     await eventually(async () => !(await (await fetch(`${b.origin}/library`)).text()).includes("Shared across instances"), "B's copy to go");
+  });
+
+  it("A announces a training and B's calendar shows it", async () => {
+    const created = await editorA.post("/learning", learningForm("Training shared across instances"));
+    expect(created.status).to.equal(303);
+    const calendar = await eventually(async () => {
+      const page = await (await fetch(`${b.origin}/calendar`)).text();
+      return page.includes("Training shared across instances") ? page : null;
+    }, "B's calendar to show A's training");
+    expect(calendar).to.contain("(Europe/Paris)");
+    const copyPath = calendar.match(/href="(\/learning\/[^"]*training-shared-across-instances[^"]*)"/)![1];
+    const page = await (await fetch(`${b.origin}${copyPath}`)).text();
+    expect(page).to.contain("Maison des associations");
+    expect(page).to.contain("View the original");
   });
 
   it("B unfollows and the flow stops", async () => {

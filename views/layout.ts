@@ -52,8 +52,10 @@ export function Layout(props: { context: PageContext; title: string; children: C
             <ul>
               <li><a href="/">${t("layout.home")}</a></li>
               <li><a href="/library">${t("layout.library")}</a></li>
+              <li><a href="/calendar">${t("learning:nav.calendar")}</a></li>
               <li><a href="/organizations">${t("layout.organizations")}</a></li>
               ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
+              ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/learning/new">${t("learning:nav.newLearning")}</a></li>` : null}
               ${account && account.role !== "member" ? html`<li><a href="/moderation">${t("layout.moderation")}</a></li>` : null}
               ${account?.role === "admin" ? html`<li><a href="/admin/federation">${t("layout.administration")}</a></li>` : null}
               ${account ? html`<li><a href="/account/password">${t("layout.password")}</a></li>` : null}

@@ -3,6 +3,7 @@
  * database; a MongoDB adapter implements the same ones, so domain, web and
  * federation code never see which database runs underneath.
  */
+import type { LearningOpportunity } from "../domain/learning.ts";
 import type { Practice } from "../domain/practice.ts";
 
 /**
@@ -389,5 +390,41 @@ export interface Store {
   deliveries: DeliveryHealthRepository;
   invitations: InvitationRepository;
   passwordResets: PasswordResetRepository;
+  learning: LearningRepository;
   close(): Promise<void>;
+}
+
+/** Which learning opportunities a calendar lists, relative to `now` (an ISO 8601 instant). */
+export interface LearningQuery {
+  /** Upcoming ones have not ended yet and come soonest first; past ones come most recent first. */
+  when: "upcoming" | "past";
+  now: string;
+  local?: boolean;
+  /** Include partner copies hidden by moderation. */
+  includeHidden?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** Learning opportunities: local ones, deleted ones kept as tombstones, and partner copies. */
+export interface LearningRepository {
+  /** Inserts or replaces by iri; the moderation marker `hidden` is kept. */
+  save(item: LearningOpportunity): Promise<void>;
+  /** Inserts a new item; returns false, changing nothing, when its iri or slug is already taken. */
+  insertNew(item: LearningOpportunity): Promise<boolean>;
+  byIri(iri: string): Promise<LearningOpportunity | null>;
+  bySlug(slug: string): Promise<LearningOpportunity | null>;
+  slugExists(slug: string): Promise<boolean>;
+  /** Items that are not deleted, for the calendar. */
+  list(query: LearningQuery): Promise<{ items: LearningOpportunity[]; total: number }>;
+  /** Removes partner copies that came from one partner; returns how many. */
+  deleteFromSource(sourceActor: string): Promise<number>;
+  /** Removes a partner copy entirely. */
+  remove(iri: string): Promise<void>;
+  /** Distinct partners whose copies are stored. */
+  sourceActors(): Promise<string[]>;
+  /** Hides or shows again every copy from one partner; hidden copies leave the calendar and their pages. */
+  setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
+  /** Shows again every copy hidden for the given reason. */
+  unhideByReason(hidden: string): Promise<number>;
 }

@@ -19,6 +19,7 @@ import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerEditorRoutes } from "./routes/editor.ts";
+import { registerLearningRoutes, registerLearningTombstones } from "./routes/learning.ts";
 import { registerModerationRoutes } from "./routes/moderation.ts";
 import { registerOrganizationRoutes } from "./routes/organizations.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
@@ -95,6 +96,8 @@ export function createApp(services: WebServices): express.Express {
     }
   });
 
+  registerLearningTombstones(app, services);
+
   const gate = createFederationGate({ store, moderation: services.moderation, federation, inboxRateLimit: config.inboxRateLimit });
   const fedify = federationMiddleware(federation.federation, () => federation.services, gate);
   app.use((request, response, next) => {
@@ -138,6 +141,7 @@ export function createApp(services: WebServices): express.Express {
   const router = catchingRouter();
   registerAuthRoutes(router, services);
   registerEditorRoutes(router, services);
+  registerLearningRoutes(router, services);
   registerAdminRoutes(router, services);
   registerModerationRoutes(router, services);
   registerOrganizationRoutes(router, services);

@@ -15,7 +15,7 @@ import { fieldId, type FormErrors, type PracticeForm } from "../../src/web/pract
 import { CsrfField, html, languageName, type PageContext, type Translate } from "../html.ts";
 import { Layout } from "../layout.ts";
 
-interface FieldProps {
+export interface FieldProps {
   t: Translate;
   name: string;
   label: string;
@@ -23,6 +23,8 @@ interface FieldProps {
   form: PracticeForm;
   errors: FormErrors;
   hint?: string;
+  /** Namespace and prefix of the error message keys; practices use "errors:". */
+  errorPrefix?: string;
 }
 
 /** Height of each multi-line text field, in rows. */
@@ -52,11 +54,11 @@ function labelText(props: FieldProps): string {
 function FieldMessages(props: FieldProps) {
   return html`
     ${props.hint ? html`<p class="hint" id=${`${fieldId(props.name)}-hint`}>${props.hint}</p>` : null}
-    ${props.errors[props.name] ? html`<p class="field-error" id=${`${fieldId(props.name)}-error`}>${props.t(`errors:${props.errors[props.name]}`)}</p>` : null}
+    ${props.errors[props.name] ? html`<p class="field-error" id=${`${fieldId(props.name)}-error`}>${props.t(`${props.errorPrefix ?? "errors:"}${props.errors[props.name]}`)}</p>` : null}
   `;
 }
 
-function TextInput(props: FieldProps & { type?: string; multiline?: boolean; rows?: number; lang?: string }) {
+export function TextInput(props: FieldProps & { type?: string; multiline?: boolean; rows?: number; lang?: string }) {
   const id = fieldId(props.name);
   const invalid = props.errors[props.name] ? "true" : undefined;
   return html`
@@ -71,7 +73,7 @@ function TextInput(props: FieldProps & { type?: string; multiline?: boolean; row
   `;
 }
 
-function Select(props: FieldProps & { options: readonly string[]; labelOf: (option: string) => string; allowEmpty?: boolean }) {
+export function Select(props: FieldProps & { options: readonly string[]; labelOf: (option: string) => string; allowEmpty?: boolean }) {
   const id = fieldId(props.name);
   const current = value(props.form, props.name);
   return html`
@@ -86,7 +88,7 @@ function Select(props: FieldProps & { options: readonly string[]; labelOf: (opti
   `;
 }
 
-function Checkboxes(props: FieldProps & { options: readonly (string | number)[]; labelOf: (option: string) => string }) {
+export function Checkboxes(props: FieldProps & { options: readonly (string | number)[]; labelOf: (option: string) => string }) {
   const chosen = selected(props.form, props.name);
   const base = fieldId(props.name);
   return html`

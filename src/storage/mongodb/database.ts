@@ -21,6 +21,7 @@ export const COLLECTIONS = {
   counters: "counters",
   invitations: "invitations",
   passwordResets: "password_resets",
+  learning: "learning_opportunities",
 } as const;
 
 interface CounterDocument {
@@ -99,5 +100,8 @@ export async function createIndexes(database: Db): Promise<void> {
     database.collection(COLLECTIONS.invitations).createIndex({ created: -1, _id: -1 }, { name: "invitations_listing" }),
     database.collection(COLLECTIONS.passwordResets).createIndex({ tokenHash: 1 }, { unique: true, name: "password_resets_token_hash" }),
     database.collection(COLLECTIONS.passwordResets).createIndex({ accountId: 1 }, { name: "password_resets_account" }),
+    database.collection(COLLECTIONS.learning).createIndex({ "item.slug": 1 }, { unique: true, name: "learning_slug" }),
+    database.collection(COLLECTIONS.learning).createIndex({ "item.deleted": 1, endsAt: 1, startsAt: 1 }, { name: "learning_calendar" }),
+    database.collection(COLLECTIONS.learning).createIndex({ "item.sourceActor": 1 }, { name: "learning_source_actor" }),
   ]);
 }

@@ -12,6 +12,7 @@ import { MongoInvitationRepository, MongoPasswordResetRepository } from "./accou
 import { MongoAccountRepository, MongoSessionRepository, MongoSettingRepository } from "./accounts.ts";
 import { MongoPracticeRepository, MongoReactionRepository, MongoReplyRepository } from "./content.ts";
 import { createIndexes } from "./database.ts";
+import { MongoLearningRepository } from "./learning.ts";
 import {
   MongoDeliveryHealthRepository,
   MongoFollowerRepository,
@@ -65,6 +66,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       deliveries: new MongoDeliveryHealthRepository(database),
       invitations: new MongoInvitationRepository(database),
       passwordResets: new MongoPasswordResetRepository(database),
+      learning: new MongoLearningRepository(database),
       async close() {
         await client.close();
       },

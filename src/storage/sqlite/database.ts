@@ -187,6 +187,24 @@ const MIGRATIONS: string[] = [
     last_error TEXT
   );
   `,
+  // Learning opportunities: local ones, deleted ones kept as tombstones, and partner copies, with instants in UTC.
+  `
+  CREATE TABLE learning_opportunities (
+    iri TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    local INTEGER NOT NULL,
+    source_actor TEXT,
+    start_time TEXT NOT NULL,
+    end_time TEXT,
+    published TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    deleted TEXT,
+    hidden TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX learning_calendar ON learning_opportunities (deleted, start_time);
+  CREATE INDEX learning_source ON learning_opportunities (source_actor);
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

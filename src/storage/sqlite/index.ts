@@ -5,6 +5,7 @@ import { SqliteInvitationRepository, SqlitePasswordResetRepository } from "./acc
 import { SqliteAccountRepository, SqliteSessionRepository, SqliteSettingRepository } from "./accounts.ts";
 import { SqlitePracticeRepository, SqliteReactionRepository, SqliteReplyRepository } from "./content.ts";
 import { openDatabase } from "./database.ts";
+import { SqliteLearningRepository } from "./learning.ts";
 import {
   SqliteFollowerRepository,
   SqliteFollowingRepository,
@@ -35,6 +36,7 @@ export function createSqliteStore(database: DatabaseSync): Store {
     deliveries: new SqliteDeliveryHealthRepository(database),
     invitations: new SqliteInvitationRepository(database),
     passwordResets: new SqlitePasswordResetRepository(database),
+    learning: new SqliteLearningRepository(database),
     async close() {
       if (database.isOpen) database.close();
     },
