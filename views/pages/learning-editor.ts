@@ -34,7 +34,7 @@ export function LearningEditorPage(props: { context: PageContext; form: Learning
         ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
             <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
             <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${fieldLabel(props.context, name)}: ${t(`${ERROR_PREFIX}${key}`)}</a></li>`)}
+              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: fieldLabel(props.context, name), error: t(`${ERROR_PREFIX}${key}`) })}</a></li>`)}
             </ul>
           </div>`
         : null}
