@@ -86,7 +86,7 @@ export function registerSignUpRoutes(router: Router, services: WebServices): voi
     await showSignUp(request, response, null);
   });
 
-  // TODO: limit sign-ups per client address, as sign-in is, once an instance with open registration receives automated sign-ups.
+  // Sign-ups share the form rate limit per address (FORM_RATE_LIMIT). TODO: a stricter limit of its own, as sign-in has, once an instance with open registration receives automated sign-ups.
   router.post("/sign-up", async (request, response) => {
     if (!(await isRegistrationOpen(store))) return showMessage(request, response, "errors:registrationClosedTitle", "errors:registrationClosed", 403);
     const input = signUpInput(request.body);
