@@ -147,7 +147,7 @@ export function EditorPage(props: { context: PageContext; form: PracticeForm; er
           <legend>${t("practice.profile")}</legend>
           <${Checkboxes} ...${common} name="themes" required=${true} label=${t("practice.fields.themes")} options=${THEME_IDS} labelOf=${(id: string) => t(`vocabulary:themes.${id}`)} />
           <${Checkboxes} ...${common} name="gcmObjectives" label=${t("practice.fields.gcmObjectives")} options=${GCM_OBJECTIVES}
-            labelOf=${(n: string) => t("vocabulary:gcmObjective", { number: n })} />
+            labelOf=${(n: string) => t("vocabulary:gcmObjectiveNamed", { number: n, name: t(`vocabulary:gcmObjectives.${n}`) })} />
           <${TextInput} ...${common} name="sdgTargets" label=${t("practice.fields.sdgTargets")} hint=${t("editor.sdgHint")} />
           <${Select} ...${common} name="scope" required=${true} label=${t("practice.fields.scope")} options=${SCOPES} allowEmpty=${true} labelOf=${(id: string) => t(`vocabulary:scopes.${id}`)} />
           <${TextInput} ...${common} name="countries" label=${t("practice.fields.countries")} hint=${t("editor.countriesHint")} />

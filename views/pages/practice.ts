@@ -72,7 +72,9 @@ export function PracticePage(props: {
           <h2 id="profile-heading">${t("practice.profile")}</h2>
           <dl class="profile">
             <dt>${t("practice.fields.themes")}</dt><dd>${list(practice.themes, "vocabulary:themes")}</dd>
-            ${practice.gcmObjectives.length ? html`<dt>${t("practice.fields.gcmObjectives")}</dt><dd>${practice.gcmObjectives.map((n) => t("vocabulary:gcmObjective", { number: n })).join(", ")}</dd>` : null}
+            ${practice.gcmObjectives.length
+              ? html`<dt>${t("practice.fields.gcmObjectives")}</dt><dd><ul class="plain">${practice.gcmObjectives.map((n) => html`<li>${t("vocabulary:gcmObjectiveNamed", { number: n, name: t(`vocabulary:gcmObjectives.${n}`) })}</li>`)}</ul></dd>`
+              : null}
             ${practice.sdgTargets.length ? html`<dt>${t("practice.fields.sdgTargets")}</dt><dd>${practice.sdgTargets.join(", ")}</dd>` : null}
             <dt>${t("practice.fields.scope")}</dt><dd>${t(`vocabulary:scopes.${practice.scope}`)}</dd>
             ${practice.countries.length ? html`<dt>${t("practice.fields.countries")}</dt><dd>${practice.countries.map((code) => regionName.of(code) ?? code).join(", ")}</dd>` : null}
