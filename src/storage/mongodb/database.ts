@@ -20,6 +20,7 @@ export const COLLECTIONS = {
   counters: "counters",
   invitations: "invitations",
   passwordResets: "password_resets",
+  resources: "resources",
 } as const;
 
 interface CounterDocument {
@@ -98,5 +99,8 @@ export async function createIndexes(database: Db): Promise<void> {
     database.collection(COLLECTIONS.invitations).createIndex({ created: -1, _id: -1 }, { name: "invitations_listing" }),
     database.collection(COLLECTIONS.passwordResets).createIndex({ tokenHash: 1 }, { unique: true, name: "password_resets_token_hash" }),
     database.collection(COLLECTIONS.passwordResets).createIndex({ accountId: 1 }, { name: "password_resets_account" }),
+    database.collection(COLLECTIONS.resources).createIndex({ "resource.slug": 1 }, { unique: true, name: "resources_slug" }),
+    database.collection(COLLECTIONS.resources).createIndex({ "resource.deleted": 1, "resource.status": 1, listedAt: -1, _id: 1 }, { name: "resources_listing" }),
+    database.collection(COLLECTIONS.resources).createIndex({ "resource.sourceActor": 1 }, { name: "resources_source_actor" }),
   ]);
 }

@@ -20,6 +20,7 @@ import {
   MongoRemoteActorRepository,
 } from "./federation.ts";
 import { MongoModerationRepository } from "./moderation.ts";
+import { MongoResourceRepository } from "./resources.ts";
 
 /** Database used when neither the caller nor the connection string names one. */
 const DEFAULT_DATABASE_NAME = "minga";
@@ -63,6 +64,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       moderation: new MongoModerationRepository(database),
       invitations: new MongoInvitationRepository(database),
       passwordResets: new MongoPasswordResetRepository(database),
+      resources: new MongoResourceRepository(database),
       async close() {
         await client.close();
       },

@@ -176,6 +176,24 @@ const MIGRATIONS: string[] = [
   CREATE INDEX password_resets_account ON password_resets (account_id);
   CREATE INDEX sessions_account ON sessions (account_id);
   `,
+  // Resources and audio-video material: the same shape as practices, with a flag for recordings.
+  `
+  CREATE TABLE resources (
+    iri TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    local INTEGER NOT NULL,
+    source_actor TEXT,
+    media INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    published TEXT,
+    updated TEXT NOT NULL,
+    deleted TEXT,
+    hidden TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX resources_listing ON resources (deleted, status, published);
+  CREATE INDEX resources_source_actor ON resources (source_actor);
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

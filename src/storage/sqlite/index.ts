@@ -13,6 +13,7 @@ import {
   SqliteRemoteActorRepository,
 } from "./federation.ts";
 import { SqliteModerationRepository } from "./moderation.ts";
+import { SqliteResourceRepository } from "./resources.ts";
 
 export { openDatabase };
 
@@ -33,6 +34,7 @@ export function createSqliteStore(database: DatabaseSync): Store {
     moderation: new SqliteModerationRepository(database),
     invitations: new SqliteInvitationRepository(database),
     passwordResets: new SqlitePasswordResetRepository(database),
+    resources: new SqliteResourceRepository(database),
     async close() {
       if (database.isOpen) database.close();
     },
