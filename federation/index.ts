@@ -14,6 +14,7 @@ import { onFlagged } from "./inbox/flags.ts";
 import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
 import { ModeratedOutboxQueue } from "./moderated-queue.ts";
 import { registerObjects } from "./objects.ts";
+import { registerResourceObjects } from "./resources.ts";
 import { Outbound } from "./outbound.ts";
 import type { FederationServices } from "./services.ts";
 
@@ -100,6 +101,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
 
   registerActors(federation);
   registerObjects(federation);
+  registerResourceObjects(federation);
   registerCollections(federation, version);
   const outbound = new Outbound(federation, services);
 

@@ -4,6 +4,7 @@ import path from "node:path";
 
 import type { Config } from "./config.ts";
 import { PracticeService } from "./domain/practices.ts";
+import { ResourceService } from "./domain/resources.ts";
 import { Moderation } from "./domain/moderation.ts";
 import { logger } from "./logging.ts";
 import { createSqliteStore, openDatabase } from "./storage/sqlite/index.ts";
@@ -25,6 +26,7 @@ export interface Instance {
   store: Store;
   federation: MingaFederation;
   practices: PracticeService;
+  resources: ResourceService;
   moderation: Moderation;
   /** Serves HTTP and runs the delivery queue until close(). */
   listen(host?: string): Promise<http.Server>;
@@ -67,9 +69,10 @@ export async function createInstance(config: Config): Promise<Instance> {
   outbound = federation.outbound;
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;
   const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
+  const resources = new ResourceService(store, config.origin, groupIri, federation.outbound);
   const i18n = await createI18n(config.defaultLanguage);
   const reservedHandles = [config.organizationHandle, INSTANCE_ACTOR];
-  const app = createApp({ config, store, federation, practices, i18n, moderation, reservedHandles });
+  const app = createApp({ config, store, federation, practices, resources, i18n, moderation, reservedHandles });
 
   let server: http.Server | null = null;
   const queueStop = new AbortController();
@@ -80,6 +83,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     store,
     federation,
     practices,
+    resources,
     moderation,
     reservedHandles,
     async listen(host?: string) {

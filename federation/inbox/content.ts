@@ -1,5 +1,5 @@
 import type { InboxContext } from "@fedify/fedify";
-import { Article, Note, isActor, type Create, type Delete, type Update } from "@fedify/vocab";
+import { Article, Audio, Note, Page, Video, isActor, type Create, type Delete, type Update } from "@fedify/vocab";
 
 import { sanitizeRemoteHtml, htmlToText } from "../../src/domain/text.ts";
 import type { Reply } from "../../src/storage/types.ts";
@@ -7,6 +7,7 @@ import { rememberActor } from "../actors-cache.ts";
 import type { DomainEventsWithContext } from "../outbound.ts";
 import { PUBLIC_COLLECTION } from "../context.ts";
 import { importPartnerArticle } from "../partners.ts";
+import { onPartnerResource, onResourceDeleted } from "./resources.ts";
 import type { FederationServices } from "../services.ts";
 import { record, sameOrigin, typeName } from "./journal.ts";
 
@@ -105,6 +106,7 @@ export async function onCreated(ctx: Ctx, create: Create, events: DomainEventsWi
   if (!object) return record(ctx, create, "rejected", "Create has no object, or its object is on another server than the activity");
   if (object instanceof Note) return onReplyCreated(ctx, create, object, events);
   if (object instanceof Article && object.replyTargetId === null) return onPartnerArticle(ctx, create, object.id);
+  if (object instanceof Page || object instanceof Video || object instanceof Audio) return onPartnerResource(ctx, create, object);
   return record(ctx, create, "ignored", `${typeName(object)} objects are not stored by this instance`);
 }
 
@@ -141,6 +143,7 @@ export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
     if (practice?.local) return record(ctx, update, "rejected", "Remote actor tried to update a local practice");
     return onPartnerArticle(ctx, update, object.id);
   }
+  if (object instanceof Page || object instanceof Video || object instanceof Audio) return onPartnerResource(ctx, update, object);
   if (object instanceof Note) {
     const reply = await store.replies.byIri(object.id.href);
     if (!reply) return record(ctx, update, "ignored", "Update of a reply this instance does not hold");
@@ -170,7 +173,7 @@ export async function onDeleted(ctx: Ctx, deletion: Delete): Promise<void> {
   if (objectId.href === actorId.href) {
     const followers = await store.followers.removeActorEverywhere(actorId.href);
     await store.following.remove(actorId.href);
-    const copies = await store.practices.deleteFromSource(actorId.href);
+    const copies = (await store.practices.deleteFromSource(actorId.href)) + (await store.resources.deleteFromSource(actorId.href));
     return record(ctx, deletion, "accepted", `Actor deleted; removed ${followers} follow relations and ${copies} library copies`);
   }
   const practice = await store.practices.byIri(objectId.href);
@@ -179,6 +182,7 @@ export async function onDeleted(ctx: Ctx, deletion: Delete): Promise<void> {
     await store.practices.remove(practice.iri);
     return record(ctx, deletion, "accepted", `Removed library copy of ${practice.iri}`);
   }
+  if (await onResourceDeleted(ctx, deletion, objectId, actorId)) return;
   const reply = await store.replies.byIri(objectId.href);
   if (reply) {
     if (reply.local || reply.authorIri !== actorId.href) return record(ctx, deletion, "rejected", "Only a reply's author may delete it");

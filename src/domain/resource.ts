@@ -13,6 +13,7 @@ export const RESOURCE_TYPES = [
   "training-material",
   "dataset",
   "infographic",
+  "other",
   "video",
   "audio",
 ] as const;
@@ -36,6 +37,10 @@ export interface ResourceText {
 }
 
 export const RESOURCE_TEXT_FIELDS = ["title", "summary", "description", "transcript"] as const;
+
+export function emptyResourceText(): ResourceText {
+  return { title: "", summary: "", description: "", transcript: "" };
+}
 
 /**
  * A file of a resource. Local files live under `/files/` with a name made

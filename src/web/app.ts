@@ -21,6 +21,8 @@ import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerEditorRoutes } from "./routes/editor.ts";
 import { registerModerationRoutes } from "./routes/moderation.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
+import { registerResourceRoutes, registerResourceTombstones } from "./routes/resources.ts";
+import { isUploadRequest } from "./uploads.ts";
 import { registerSignUpRoutes } from "./routes/sign-up.ts";
 import { readCookie, sessionMiddleware, setCookie } from "./session.ts";
 
@@ -93,6 +95,8 @@ export function createApp(services: WebServices): express.Express {
     }
   });
 
+  registerResourceTombstones(app, store);
+
   const gate = createFederationGate({ store, moderation: services.moderation, federation, inboxRateLimit: config.inboxRateLimit });
   const fedify = federationMiddleware(federation.federation, () => federation.services, gate);
   app.use((request, response, next) => {
@@ -130,12 +134,13 @@ export function createApp(services: WebServices): express.Express {
     csrfProtection(config.origin.startsWith("https:"), async (request, response) => {
       const context = await pageContext(services, request, response);
       sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
-    }),
+    }, isUploadRequest),
   );
 
   const router = catchingRouter();
   registerAuthRoutes(router, services);
   registerEditorRoutes(router, services);
+  registerResourceRoutes(router, services);
   registerAdminRoutes(router, services);
   registerModerationRoutes(router, services);
   registerAccountRoutes(router, services);

@@ -10,6 +10,7 @@ import type { Store } from "../storage/types.ts";
 import { renderDocument, type PageContext } from "../../views/html.ts";
 import type { MingaFederation } from "../../federation/index.ts";
 import type { PracticeService } from "../domain/practices.ts";
+import type { ResourceService } from "../domain/resources.ts";
 import type { Moderation } from "../domain/moderation.ts";
 
 /** Everything route handlers use. */
@@ -18,6 +19,7 @@ export interface WebServices {
   store: Store;
   federation: MingaFederation;
   practices: PracticeService;
+  resources: ResourceService;
   i18n: i18n;
   moderation: Moderation;
   /** Usernames no account may take, because actors of the instance use them. */
