@@ -133,12 +133,12 @@ export function resourceToObject(resource: Resource, links: ResourceLinks): Json
 }
 
 function fileLink(origin: string, file: ResourceFile): JsonObject {
-  const link: JsonObject = { type: "Link", mediaType: file.mediaType, href: absoluteFile(origin, file) };
-  return link;
+  return { type: "Link", mediaType: file.mediaType, href: absoluteFile(origin, file) };
 }
 
 function captionLink(origin: string, caption: CaptionTrack): JsonObject {
-  return { type: "Link", rel: "captions", mediaType: "text/vtt", hreflang: caption.language, name: caption.language, href: absoluteFile(origin, caption.file) };
+  const name = new Intl.DisplayNames(["en"], { type: "language" }).of(caption.language) ?? caption.language;
+  return { type: "Link", rel: "captions", mediaType: "text/vtt", hreflang: caption.language, name, href: absoluteFile(origin, caption.file) };
 }
 
 /** The context remote resources are compacted into before they are read. */

@@ -153,7 +153,9 @@ export function validateResourceFields(input: unknown): ResourceValidationResult
   for (const issue of parsed.error.issues) {
     const key = (issue.path.filter((part) => typeof part === "string") as string[]).join(".");
     if (errors[key]) continue;
-    errors[key] = issue.code === "invalid_type" && issue.input === undefined ? "required" : /^[a-zA-Z]+$/.test(issue.message) ? issue.message : "invalid";
+    // zod 4 leaves `issue.input` out unless asked, so the given value is looked up to tell a missing field from a wrong one.
+    const given = issue.path.reduce<unknown>((value, part) => (value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[part] : undefined), input);
+    errors[key] = issue.code === "invalid_type" && given === undefined ? "required" : /^[a-zA-Z]+$/.test(issue.message) ? issue.message : "invalid";
   }
   return { ok: false, errors };
 }
