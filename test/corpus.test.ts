@@ -88,6 +88,13 @@ const RETARGETS: Record<string, Record<string, LocalTarget>> = {
 };
 
 /**
+ * Files whose sender the instance follows before the replay, so their
+ * Page, Video or Audio is taken as a partner's resource and must show in
+ * the library. From anyone else such objects are ignored.
+ */
+const FOLLOWED_SENDERS = new Set(["funkwhale/create-audio.json", "lotide/create-page.json", "peertube/create-video-hls-only.json"]);
+
+/**
  * ActivityStreams activity types and the EmojiReact extension. Question is
  * left out: ActivityStreams makes it an intransitive activity, but the
  * corpus contains it only as a poll object, which servers send inside a Create.
@@ -490,6 +497,13 @@ describe("fediverse corpus replay", function () {
       assert.exists(replay, `no replay was prepared for ${file}`);
       const { inboundLog } = running.instance.store;
       const lastIdBefore = (await inboundLog.recent(1))[0]?.id ?? 0;
+      if (FOLLOWED_SENDERS.has(file)) {
+        const actorIri = replay!.signerId.href;
+        await running.instance.store.following.save({
+          actorIri, handle: `@sender@${new URL(actorIri).host}`, name: null, inbox: `${remote.origin}/inbox`,
+          followIri: `${running.origin}/actors/org#follows/${encodeURIComponent(file)}`, status: "accepted", created: new Date().toISOString(),
+        });
+      }
       const rejectionsBefore = unhandledRejections.size;
 
       let response: Response | null = null;
@@ -529,6 +543,11 @@ describe("fediverse corpus replay", function () {
       const note = isObject(body) && isObject(body.object) ? body.object : null;
       if (entry?.outcome === "accepted" && typesOf(body).includes("Create") && note?.inReplyTo === practiceIri) {
         await assertReplyShown(running.origin, practicePath, file, note);
+      }
+      if (FOLLOWED_SENDERS.has(file)) {
+        assert.equal(entry?.outcome, "accepted", `a followed sender's resource should be accepted: ${described}`);
+        const library = htmlText(await (await fetch(new URL("/library", running.origin))).text());
+        assert.include(library, htmlText(String(note?.name ?? "")), `the library should list the resource of ${file}`);
       }
     });
   }
