@@ -62,10 +62,10 @@ function absoluteFile(origin: string, file: ResourceFile): string {
 }
 
 /**
- * Serializes a resource as the object served at its id: a Page with the file
- * as a Document (or the link as a Link) in `attachment`, or a Video or Audio
- * whose `url` Links carry the media type, with caption tracks as Links in
- * `attachment` and the transcript in `content`.
+ * Serializes a resource as the object served at its id. A document is a Page
+ * with the file as a Document (or the link as a Link) in `attachment`. A
+ * recording is a Video or Audio whose `url` Links carry the media type, with
+ * caption tracks as Links in `attachment` and the transcript in `content`.
  */
 export function resourceToObject(resource: Resource, links: ResourceLinks): JsonObject {
   const primary = resource.primaryLanguage;
@@ -267,7 +267,7 @@ export function objectToResourceFields(object: JsonObject, fallbackPublisher: st
   const urls = readLinks(object.url);
   const attachments = readLinks(object.attachment);
   const page = urls.find((link) => link.mediaType === "text/html" || link.mediaType === null);
-  const mediaPrefix = type === "Video" ? "video/" : type === "Audio" ? "audio/" : null;
+  const mediaPrefix = { Video: "video/", Audio: "audio/", Page: null }[type];
   let file: ResourceFile | null = null;
   let link: string | null = null;
   if (mediaPrefix) {
@@ -288,7 +288,10 @@ export function objectToResourceFields(object: JsonObject, fallbackPublisher: st
 
   const strings = (value: unknown) => asArray(value).map(asString).filter(Boolean);
   const declaredType = asString(object.resourceType) as ResourceType;
-  const resourceType: ResourceType = mediaPrefix ? (type === "Video" ? "video" : "audio") : RESOURCE_TYPES.includes(declaredType) && !isMediaType(declaredType) ? declaredType : "other";
+  let resourceType: ResourceType = "other";
+  if (type === "Video") resourceType = "video";
+  else if (type === "Audio") resourceType = "audio";
+  else if (RESOURCE_TYPES.includes(declaredType) && !isMediaType(declaredType)) resourceType = declaredType;
   const instant = (value: unknown) => {
     const candidateInstant = asString(value);
     return candidateInstant && !Number.isNaN(Date.parse(candidateInstant)) ? new Date(candidateInstant).toISOString() : null;

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 
+import { FIXTURES, resourceForm } from "./support/files.ts";
 import { Browser, eventually, practiceForm } from "./support/instance.ts";
 import { InstanceProcess } from "./support/process.ts";
 
@@ -66,6 +67,20 @@ describe("two instances", function () {
     const spanish = await (await fetch(`${b.origin}${copyPath}`, { headers: { "Accept-Language": "es" } })).text();
     expect(spanish).to.contain("Shared across instances (ES)");
     expect(spanish).to.contain("Red de Intérpretes");
+  });
+
+  it("A publishes a resource and B shows it", async () => {
+    const created = await editorA.postMultipart("/resources", resourceForm("Guide shared across instances"), { file: { name: "shared-guide.pdf", content: FIXTURES.pdf() } });
+    expect(created.status).to.equal(303);
+    const library = await eventually(async () => {
+      const page = await (await fetch(`${b.origin}/library?kind=resource`)).text();
+      return page.includes("Guide shared across instances") ? page : null;
+    }, "B's library to show A's resource");
+    const copyPath = library.match(/href="(\/library\/resources\/[^"]*guide-shared-across-instances[^"]*)"/)![1];
+    const copy = await (await fetch(`${b.origin}${copyPath}?lang=fr`)).text();
+    expect(copy).to.contain("Guide shared across instances (FR)");
+    // B links to the file on A instead of copying it.
+    expect(copy).to.match(new RegExp(`href="${a.origin}/files/[0-9a-f]{64}\\.pdf"`));
   });
 
   it("a member of B replies and A shows it", async () => {

@@ -4,7 +4,7 @@
  */
 export interface FileType {
   mediaType: string;
-  /** Extension of the stored file, which also tells the server the Content-Type to send. */
+  /** Extension of the stored file; the server derives the Content-Type it sends from it. */
   extension: string;
 }
 
@@ -29,7 +29,7 @@ export const FILE_TYPES = {
   pptx: { mediaType: "application/vnd.openxmlformats-officedocument.presentationml.presentation", extension: "pptx" },
 } as const satisfies Record<string, FileType>;
 
-/** The Content-Type to send for a stored file, by its extension. */
+/** Returns the Content-Type of a stored file from its extension, or null for an unknown one. */
 export function mediaTypeOfExtension(extension: string): string | null {
   return Object.values(FILE_TYPES).find((type) => type.extension === extension)?.mediaType ?? null;
 }
@@ -60,7 +60,7 @@ function zipType(bytes: Buffer): FileType | null {
   return null;
 }
 
-/** Recognises a file type from the first bytes of its content (up to SNIFF_LENGTH); null when it is none of FILE_TYPES. */
+/** Recognises a file type from the first bytes of its content (up to SNIFF_LENGTH); returns null for content of no type in FILE_TYPES. */
 export function detectFileType(head: Buffer): FileType | null {
   if (startsWith(head, "%PDF-")) return FILE_TYPES.pdf;
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return FILE_TYPES.png;

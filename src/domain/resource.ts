@@ -113,7 +113,7 @@ const textSchema = z.object({
   transcript: trimmed(200_000).default(""),
 });
 
-/** Longest recording accepted, in seconds (100 hours), so a typo cannot produce a nonsense duration. */
+/** Maximum duration of a recording, in seconds (100 hours), so a typo cannot produce a nonsense duration. */
 const MAX_DURATION_SECONDS = 360_000;
 
 export const resourceFieldsSchema = z
@@ -145,7 +145,7 @@ export const resourceFieldsSchema = z
 
 export type ResourceValidationResult = { ok: true; value: ResourceFields } | { ok: false; errors: FieldErrors };
 
-/** Validates editor input; error messages are i18n keys under `errors.`. Whether a file is present is checked by the caller, which sees the upload. */
+/** Validates editor input; error messages are i18n keys under `errors.`. The caller, which has the upload, checks that a file or link is given. */
 export function validateResourceFields(input: unknown): ResourceValidationResult {
   const parsed = resourceFieldsSchema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data as ResourceFields };

@@ -16,12 +16,12 @@ export const RESOURCE_PATHS = {
   remoteResource: (slug: string) => `/library/resources/${encodeURIComponent(slug)}`,
 } as const;
 
-/** Where a resource's page lives here: local ones under /resources, partner copies under /library/resources. */
+/** Returns the path of a resource's page here: local ones under /resources, partner copies under /library/resources. */
 export function resourcePath(resource: Pick<Resource, "local" | "slug">): string {
   return resource.local ? RESOURCE_PATHS.resource(resource.slug) : RESOURCE_PATHS.remoteResource(resource.slug);
 }
 
-/** Changes to resources that federation sends to the organization's followers; a failed delivery never fails the caller. */
+/** Changes to resources that federation sends to the organization's followers; the federation layer logs a failed delivery instead of throwing it. */
 export interface ResourceEvents {
   resourcePublished(resource: Resource): Promise<void>;
   resourceUpdated(resource: Resource): Promise<void>;

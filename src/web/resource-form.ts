@@ -66,11 +66,14 @@ export function resourceToForm(resource: Resource): ResourceForm {
   return form;
 }
 
+/** Validation paths whose form field has another name. */
+const FORM_FIELD_OF_PATH: Record<string, string> = { durationSeconds: "duration", text: "primaryLanguage" };
+
 /** Moves validation paths onto the names of the form fields that hold those values. */
 export function resourceErrorsToFormFields(errors: Record<string, string>): Record<string, string> {
   const mapped: Record<string, string> = {};
   for (const [path, key] of Object.entries(errors)) {
-    const name = path === "durationSeconds" ? "duration" : path === "text" ? "primaryLanguage" : path;
+    const name = FORM_FIELD_OF_PATH[path] ?? path;
     // The resource schema's own messages are translated in the resources namespace, the shared ones under errors.
     mapped[name] ??= key === "url" || key === "duration" ? `resources:errors.${key}` : key;
   }

@@ -55,7 +55,7 @@ class Inspector extends Transform {
   }
 }
 
-/** A file name as typed by the uploader, without folders or control characters, for display only. */
+/** Returns the uploader's file name without folders or control characters, for display only. */
 function displayName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   return base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200) || "file";
@@ -64,8 +64,8 @@ function displayName(name: string): string {
 /**
  * Reads a multipart form, streaming each file to disk under `directory` while
  * hashing it, then names it after its SHA-256 and the type its first bytes
- * show. A file over `maxBytes` or of a type `accepts` refuses is deleted and
- * reported; the other fields are still returned, so the form can be shown
+ * show. A file over `maxBytes`, or of a type `accepts` rejects, is deleted
+ * and reported. The other fields are still returned, so the form can be shown
  * again. The CSRF token must arrive as a field before any file, so a forged
  * post is stopped before anything is written.
  */

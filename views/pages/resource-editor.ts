@@ -108,9 +108,9 @@ function keptFileOf(form: ResourceForm, name: string): ResourceFile | null {
 }
 
 /**
- * A file input. A file stored by an earlier post of the form travels in a
- * hidden field, is named beside the input and can be removed; a file that
- * was refused must be chosen again, which its error message says.
+ * Renders a file input. A file stored by an earlier post of the form travels
+ * in a hidden field, is named beside the input and can be removed. A rejected
+ * file must be chosen again, and its error message tells the editor so.
  */
 function FileInput(props: FieldProps & { keptName: string; removeName: string; accept: string; language: string }) {
   const id = fieldId(props.name);
@@ -138,7 +138,7 @@ function FileInput(props: FieldProps & { keptName: string; removeName: string; a
 
 const FILE_ACCEPT = ".pdf,.odt,.ods,.odp,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.webp,.mp4,.m4a,.webm,.mp3,.ogg,.ogv,.wav";
 
-/** The label of an error in the summary: the field's name, then the message. */
+/** Returns the field name that starts an error's line in the summary. */
 function summaryLabel(t: Translate, interfaceLanguage: string, name: string): string {
   const text = /^text\.(en|fr|es)\.(\w+)$/.exec(name);
   if (text) return t(`resources:fields.${text[2]}InLanguage`, { language: languageName(interfaceLanguage, text[1]) });
@@ -147,7 +147,7 @@ function summaryLabel(t: Translate, interfaceLanguage: string, name: string): st
   return t(`resources:fields.${name}`);
 }
 
-/** The resource editor: text in up to three languages, the file or link, the recording's accessibility, then the details. */
+/** Renders the resource editor: text in up to three languages, the file or link, the recording's accessibility, then the details. */
 export function ResourceEditorPage(props: {
   context: PageContext;
   form: ResourceForm;
@@ -248,7 +248,7 @@ export function ResourceEditorPage(props: {
   `;
 }
 
-/** The admin page for resources: whether recordings need captions and a transcript before they are published. */
+/** Renders the admin page for resources, which sets whether recordings need captions and a transcript before they are published. */
 export function ResourceAdminPage(props: { context: PageContext; requireAccessible: boolean }) {
   const { t } = props.context;
   return html`

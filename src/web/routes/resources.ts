@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Express, Request, Response, Router } from "express";
 
 import { mediaTypeOfExtension } from "../../domain/file-types.ts";
+import { activityTypeOf } from "../../../federation/resource-mapping.ts";
 import { isMediaType, validateResourceFields, type CaptionTrack, type Resource, type ResourceFile } from "../../domain/resource.ts";
 import {
   InaccessibleMediaError,
@@ -29,8 +30,8 @@ const ACTIVITYPUB_TYPES = ["application/activity+json", "application/ld+json"];
 const INLINE_TYPES = /^(application\/pdf|image\/(png|jpeg|webp)|video\/|audio\/|text\/vtt$)/;
 
 /**
- * Answers 410 with a Tombstone for deleted local resources asked for as
- * ActivityPub, before Fedify, whose object dispatchers cannot send 410.
+ * Sends 410 with a Tombstone for deleted local resources requested as
+ * ActivityPub. It runs before Fedify, whose object dispatchers cannot send 410.
  */
 export function registerResourceTombstones(app: Express, store: Store): void {
   app.get("/resources/:slug", async (request, response, next) => {
@@ -38,7 +39,7 @@ export function registerResourceTombstones(app: Express, store: Store): void {
       const accept = request.headers.accept ?? "";
       const resource = await store.resources.bySlug(request.params.slug);
       if (!resource?.local || !resource.deleted || !ACTIVITYPUB_TYPES.some((type) => accept.includes(type))) return next();
-      const formerType = resource.resourceType === "video" ? "Video" : resource.resourceType === "audio" ? "Audio" : "Page";
+      const formerType = activityTypeOf(resource);
       response.status(410).type("application/activity+json").send(
         JSON.stringify({ "@context": "https://www.w3.org/ns/activitystreams", id: resource.iri, type: "Tombstone", formerType, deleted: resource.deleted }),
       );
@@ -167,7 +168,8 @@ export function registerResourceRoutes(router: Router, services: WebServices): v
     const publish = form.action !== "draft";
     try {
       const saved = existing ? await resources.update(existing, value, files, { publish }) : await resources.create(value, files, response.locals.account, { publish });
-      const notice = existing ? "saved" : saved.status === "published" ? "published" : "draftSaved";
+      let notice = saved.status === "published" ? "published" : "draftSaved";
+      if (existing) notice = "saved";
       response.redirect(303, `${resourcePath(saved)}?notice=${notice}`);
     } catch (error) {
       if (!(error instanceof InaccessibleMediaError)) throw error;
@@ -231,12 +233,12 @@ export function registerResourceRoutes(router: Router, services: WebServices): v
     if (!mediaType || !fs.existsSync(path.join(directory, name))) return notFound(request, response);
     response.setHeader("Content-Type", mediaType === "text/vtt" ? "text/vtt; charset=utf-8" : mediaType);
     if (!INLINE_TYPES.test(mediaType)) response.setHeader("Content-Disposition", "attachment");
-    // express's sendFile answers single byte ranges with 206 and unsatisfiable ones with 416, and sets Accept-Ranges.
+    // express's sendFile (through the send module) returns 206 for a single byte range and sets Accept-Ranges.
     await new Promise<void>((resolve, reject) => {
       response.sendFile(name, { root: directory, dotfiles: "deny", maxAge: "365d", immutable: true, acceptRanges: true, lastModified: false }, (error) => {
         const failure = error as (Error & { status?: number; headers?: Record<string, string> }) | undefined;
         if (!failure || response.headersSent) return resolve();
-        // The send module reports 416 (with its Content-Range header) and 412 as errors that carry the status to answer.
+        // The send module reports 416 (with its Content-Range header) and 412 as errors that carry the status to send.
         if (failure.status && failure.status < 500) {
           response.status(failure.status).set(failure.headers ?? {}).end();
           return resolve();
