@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { setRequireAccessibleMedia } from "../src/domain/resources.ts";
-import { addAccount, Browser, startInstance, type RunningInstance } from "./support/instance.ts";
+import { addAccount, Browser, eventually, startInstance, type RunningInstance } from "./support/instance.ts";
 import { FIXTURES, resourceForm, videoForm } from "./support/files.ts";
 import { RemoteServer } from "./support/remote-actor.ts";
 
@@ -107,7 +107,7 @@ describe("resources over HTTP", () => {
     const response = await editor.postMultipart("/resources", resourceForm("Too big"), { file: { name: "big.pdf", content: Buffer.concat([FIXTURES.pdf(), Buffer.alloc(20_000, 32)]) } });
     expect(response.status).to.equal(422);
     const page = await response.text();
-    expect(page).to.contain("This file is larger than 0 MB");
+    expect(page).to.contain("This file is larger than 0.01 MB");
     expect(page).to.match(/id="field-file"[^>]*aria-invalid="true"/);
     expect(page).to.contain('value="Too big"');
     expect(storedFiles(running.dataDir)).to.deep.equal(filesBefore);
@@ -338,6 +338,25 @@ describe("resources over HTTP", () => {
         to: ["https://www.w3.org/ns/activitystreams#Public"],
       };
     }
+
+    it("receives Create, Update and Delete as a follower", async () => {
+      await remote.follow(running.origin, "/actors/org", `${remote.origin}/follows/resources`);
+      type Delivery = { type?: string; object?: { id?: string; type?: string; duration?: string } };
+      const created = await editor.postMultipart("/resources", videoForm("Delivered video"), { file: { name: "delivered.webm", content: FIXTURES.webm() } });
+      const slug = slugFrom(created.headers.get("location"));
+      const iri = `${running.origin}/resources/${slug}`;
+      const delivery = (type: string) => eventually(async () => remote.received.map((entry) => entry.body as Delivery).find((body) => body.type === type && body.object?.id === iri), `${type} of ${iri}`);
+      const create = await delivery("Create");
+      expect(create.object?.type).to.equal("Video");
+      const stored = await running.instance.store.resources.bySlug(slug);
+      const edited = await editor.postMultipart(`/resources/${slug}/edit`, { ...videoForm("Delivered video, edited"), keptFile: JSON.stringify(stored!.file) });
+      expect(edited.status).to.equal(303);
+      const update = await delivery("Update");
+      expect(update.object?.type).to.equal("Video");
+      expect((await editor.post(`/resources/${slug}/delete`, { confirm: "yes" })).status).to.equal(303);
+      const deletion = await delivery("Delete");
+      expect(deletion.object?.type).to.equal("Tombstone");
+    });
 
     it("stores the origin's copy, not the embedded one", async () => {
       const id = `${remote.origin}/videos/1`;

@@ -197,7 +197,7 @@ export function ResourceEditorPage(props: {
         <fieldset>
           <legend>${t("resources:editor.fileOrLink")}</legend>
           <${FileInput} ...${common} name="file" keptName="keptFile" removeName="removeFile" accept=${FILE_ACCEPT} language=${language}
-            label=${t("resources:fields.file")} hint=${t("resources:editor.fileHint", { max: props.maxMegabytes })} />
+            label=${t("resources:fields.file")} hint=${t("resources:editor.fileHint", { max: new Intl.NumberFormat(language).format(props.maxMegabytes) })} />
           <${TextInput} ...${common} name="link" type="url" label=${t("resources:fields.link")} hint=${t("resources:editor.linkHint")} />
         </fieldset>
         <fieldset id=${fieldId("publish")}>

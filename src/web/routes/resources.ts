@@ -63,7 +63,7 @@ export function registerResourceRoutes(router: Router, services: WebServices): v
   const reviewers = requireRole(services, ["admin", "editor", "reviewer"]);
   const admins = requireRole(services, ["admin"]);
   const directory = filesDirectory(config.dataDir);
-  const maxMegabytes = Math.round((config.maxUploadBytes / (1024 * 1024)) * 10) / 10;
+  const maxMegabytes = Math.round((config.maxUploadBytes / (1024 * 1024)) * 100) / 100;
 
   async function notFound(request: Request, response: Response) {
     const context = await pageContext(services, request, response);
@@ -127,7 +127,7 @@ export function registerResourceRoutes(router: Router, services: WebServices): v
       }
       if (upload && !upload.ok) {
         errors[field] = `resources:errors.${upload.error === "captionInvalid" && upload.line === 0 ? "captionEmpty" : upload.error}`;
-        params[field] = { max: maxMegabytes, line: upload.line ?? 0 };
+        params[field] = { max: new Intl.NumberFormat(String(response.locals.language)).format(maxMegabytes), line: upload.line ?? 0 };
       }
       if (form[removeField] === "on") {
         delete form[keptField];
