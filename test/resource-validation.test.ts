@@ -37,6 +37,14 @@ describe("resource validation", () => {
     if (!result.ok) expect(result.errors["text.fr.title"]).to.equal("primaryMissing");
   });
 
+  it("reports a missing main language with other errors", () => {
+    const result = validateResourceFields(resourceFormToInput({ primaryLanguage: "es", languages: ["es"] }));
+    expect(result.ok).to.equal(false);
+    if (result.ok) return;
+    expect(result.errors["text.es.title"]).to.equal("primaryMissing");
+    expect(result.errors.publisher).to.equal("required");
+  });
+
   it("reads and writes durations", () => {
     expect(parseDuration("")).to.equal(null);
     expect(parseDuration("90")).to.equal(90);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { isCalendarDate, type FieldErrors } from "./practice.ts";
-import { LANGUAGES, LICENCES, REGIONS, THEME_IDS, type Language } from "./vocabulary.ts";
+import { isLanguage, LANGUAGES, LICENCES, REGIONS, THEME_IDS, type Language } from "./vocabulary.ts";
 
 /** Kinds of resource. `video` and `audio` are audio-video material, played on their page and federated as Video or Audio. */
 export const RESOURCE_TYPES = [
@@ -157,6 +157,9 @@ export function validateResourceFields(input: unknown): ResourceValidationResult
     const given = issue.path.reduce<unknown>((value, part) => (value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[part] : undefined), input);
     errors[key] = issue.code === "invalid_type" && given === undefined ? "required" : /^[a-zA-Z]+$/.test(issue.message) ? issue.message : "invalid";
   }
+  // zod runs the cross-field check only once every field is valid, so a missing main-language text is also reported here.
+  const raw = (input ?? {}) as { primaryLanguage?: unknown; text?: Record<string, unknown> };
+  if (isLanguage(raw.primaryLanguage) && raw.text?.[raw.primaryLanguage] === undefined) errors[`text.${raw.primaryLanguage}.title`] ??= "primaryMissing";
   return { ok: false, errors };
 }
 

@@ -236,10 +236,11 @@ export function ResourceEditorPage(props: {
             <${CsrfField} context=${props.context} />
             <h2>${t("resources:editor.deleteTitle")}</h2>
             <p>${t("resources:editor.deleteWarning")}</p>
-            ${props.errors.confirm ? html`<p class="field-error" id="confirm-delete-error">${errorMessage(t, props.errors.confirm)}</p>` : null}
+            ${props.errors.confirm ? html`<p class="field-error" id="field-confirm-error">${errorMessage(t, props.errors.confirm)}</p>` : null}
             <div class="choice">
-              <input type="checkbox" id="confirm-delete" name="confirm" value="yes" required aria-describedby=${props.errors.confirm ? "confirm-delete-error" : undefined} />
-              <label for="confirm-delete">${t("resources:editor.deleteConfirm")}</label>
+              <input type="checkbox" id=${fieldId("confirm")} name="confirm" value="yes" required aria-invalid=${props.errors.confirm ? "true" : undefined}
+                aria-describedby=${props.errors.confirm ? "field-confirm-error" : undefined} />
+              <label for=${fieldId("confirm")}>${t("resources:editor.deleteConfirm")}</label>
             </div>
             <button type="submit" class="danger">${t("editor.delete")}</button>
           </form>`
