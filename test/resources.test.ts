@@ -96,6 +96,17 @@ describe("resources over HTTP", () => {
     expect(saved?.file?.name).to.equal("kept.pdf");
   });
 
+  it("answers 400 to a cut-off upload", async () => {
+    await editor.get("/");
+    const boundary = "----minga-test";
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${editor.csrfToken}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 cut`;
+    const response = await editor.request("/resources", { method: "POST", body, headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` } });
+    expect(response.status).to.equal(400);
+    expect(await response.text()).to.contain("The form could not be read");
+    const leftovers = () => fs.readdirSync(path.join(running.dataDir, "files")).filter((name) => name.startsWith(".upload-"));
+    await eventually(async () => leftovers().length === 0, "the partial upload to be removed");
+  });
+
   it("refuses a resource with neither file nor link", async () => {
     const response = await editor.post("/resources", resourceForm("Nothing attached"));
     expect(response.status).to.equal(422);

@@ -106,7 +106,8 @@ export async function parseUpload(
       stream.resume();
       return;
     }
-    pending.push(storeFile(name, stream, info.filename));
+    // A body cut off mid-file fails this file's stream as well as the parser, which reports it; the temporary file is removed either way.
+    pending.push(storeFile(name, stream, info.filename).catch((error) => log.debug("Upload of {field} stopped: {error}", { field: name, error })));
   });
 
   async function storeFile(field: string, stream: NodeJS.ReadableStream & { truncated?: boolean }, filename: string): Promise<void> {
