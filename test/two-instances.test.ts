@@ -70,15 +70,15 @@ describe("two instances", function () {
   });
 
   it("A publishes a resource and B shows it", async () => {
-    const created = await editorA.postMultipart("/resources", resourceForm("Guide shared across instances"), { file: { name: "shared-guide.pdf", content: FIXTURES.pdf() } });
+    const created = await editorA.postMultipart("/resources", resourceForm("Reception guide sent to partners"), { file: { name: "shared-guide.pdf", content: FIXTURES.pdf() } });
     expect(created.status).to.equal(303);
     const library = await eventually(async () => {
       const page = await (await fetch(`${b.origin}/library?kind=resource`)).text();
-      return page.includes("Guide shared across instances") ? page : null;
+      return page.includes("Reception guide sent to partners") ? page : null;
     }, "B's library to show A's resource");
-    const copyPath = library.match(/href="(\/library\/resources\/[^"]*guide-shared-across-instances[^"]*)"/)![1];
+    const copyPath = library.match(/href="(\/library\/resources\/[^"]*reception-guide-sent-to-partners[^"]*)"/)![1];
     const copy = await (await fetch(`${b.origin}${copyPath}?lang=fr`)).text();
-    expect(copy).to.contain("Guide shared across instances (FR)");
+    expect(copy).to.contain("Reception guide sent to partners (FR)");
     // B links to the file on A instead of copying it.
     expect(copy).to.match(new RegExp(`href="${a.origin}/files/[0-9a-f]{64}\\.pdf"`));
   });
