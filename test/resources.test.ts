@@ -392,6 +392,7 @@ describe("resources over HTTP", () => {
       const page = await (await fetch(`${running.origin}/library/resources/${stored!.slug}`)).text();
       expect(page).to.contain(`href="${remote.origin}/media/talk.mp4"`);
       expect(page).to.not.contain("<video");
+      expect(page).to.contain(`href="${remote.origin}/media/talk.es.vtt" hreflang="es"`);
     });
 
     it("applies Update and Delete from the origin", async () => {

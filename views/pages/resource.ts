@@ -77,6 +77,11 @@ export function ResourcePage(props: { context: PageContext; resource: Resource; 
               ? t("resources:downloadWithFormat", { name: file.name, format: fileDescription(file, language) })
               : t("resources:openRemoteFile", { name: file.name })}</a></p>`
           : null}
+        ${!playable && resource.captions.length > 0
+          ? html`<ul class="captions">
+              ${resource.captions.map((caption) => html`<li><a href=${caption.file.href} hreflang=${caption.language} rel=${resource.local ? undefined : "noopener"}>${t("resources:fields.captionIn", { language: languageName(language, caption.language) })}</a></li>`)}
+            </ul>`
+          : null}
         ${resource.link ? html`<p class="download"><a href=${resource.link} rel="noopener">${t("resources:openLink")}</a></p>` : null}
         ${!playable && transcript
           ? html`<section aria-labelledby="transcript-heading" class="transcript" lang=${transcript.language !== language ? transcript.language : undefined}>

@@ -239,6 +239,7 @@ export function registerResourceRoutes(router: Router, services: WebServices): v
   });
 
   // Stored files are named by their content's hash, so they never change and may be cached for good.
+  // NOTE: a file is served to anyone who has its address, including the file of a draft or a deleted resource.
   router.get("/files/:name", async (request, response) => {
     const name = request.params.name;
     const mediaType = STORED_FILE_NAME.test(name) ? mediaTypeOfExtension(name.split(".")[1]) : null;
