@@ -15,6 +15,7 @@ import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
 import { registerLearningObjects } from "./learning.ts";
 import { describeDeliveryError, ModeratedOutboxQueue, noteOutboxError } from "./moderated-queue.ts";
 import { registerObjects } from "./objects.ts";
+import { registerResourceObjects } from "./resources.ts";
 import { Outbound } from "./outbound.ts";
 import type { FederationServices } from "./services.ts";
 
@@ -109,6 +110,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
   registerActors(federation);
   registerObjects(federation);
   registerLearningObjects(federation);
+  registerResourceObjects(federation);
   registerCollections(federation, version);
   const outbound = new Outbound(federation, services);
 

@@ -9,6 +9,9 @@ import type { Reply } from "../src/storage/types.ts";
 import { PUBLIC_COLLECTION } from "./context.ts";
 import { sameOrigin } from "./inbox/journal.ts";
 import { buildArticle, buildNote, practiceCreateId, replyMentions } from "./objects.ts";
+import { sendResourceActivity } from "./resources.ts";
+import type { Resource } from "../src/domain/resource.ts";
+import type { ResourceEvents } from "../src/domain/resources.ts";
 import type { FederationServices } from "./services.ts";
 
 const log = logger("federation", "outbound");
@@ -24,7 +27,7 @@ export interface DomainEventsWithContext extends DomainEvents {
  * The one place where what happened locally becomes activities. Sending
  * only enqueues, and #send logs a failure instead of throwing it at the user.
  */
-export class Outbound implements DomainEventsWithContext {
+export class Outbound implements DomainEventsWithContext, ResourceEvents {
   constructor(
     private readonly federation: Federation<FederationServices>,
     private readonly services: FederationServices,
@@ -192,6 +195,18 @@ export class Outbound implements DomainEventsWithContext {
       );
       log.info("Queued Delete for reply {iri} to {count} remote actors", { iri: reply.iri, count: recipients.length });
     });
+  }
+
+  async resourcePublished(resource: Resource): Promise<void> {
+    await this.#send(`Create for ${resource.iri}`, () => sendResourceActivity(this.#context(), "create", resource));
+  }
+
+  async resourceUpdated(resource: Resource): Promise<void> {
+    await this.#send(`Update for ${resource.iri}`, () => sendResourceActivity(this.#context(), "update", resource));
+  }
+
+  async resourceDeleted(resource: Resource): Promise<void> {
+    await this.#send(`Delete for ${resource.iri}`, () => sendResourceActivity(this.#context(), "delete", resource));
   }
 
   /** The remote authors of the given items or replies, as recipients with their inboxes; servers moderation refuses are left out. */

@@ -18,6 +18,8 @@ export interface Config {
   inboxRateLimit: number;
   /** Form submissions accepted per minute from one account, or one address when signed out. */
   formRateLimit: number;
+  /** Largest uploaded file accepted, in bytes. */
+  maxUploadBytes: number;
 }
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
@@ -42,6 +44,7 @@ export const SETTINGS: SettingDescription[] = [
   { name: "DEFAULT_LANGUAGE", defaultValue: "en", description: "Interface language when the reader's browser asks for none we have: en, fr or es." },
   { name: "INBOX_RATE_LIMIT", defaultValue: "1200", description: "Inbox requests accepted per minute from one sending server; more get 429." },
   { name: "FORM_RATE_LIMIT", defaultValue: "120", description: "Form submissions accepted per minute from one account, or one address when signed out; more get 429." },
+  { name: "MAX_UPLOAD_MB", defaultValue: "100", description: "Largest file an editor may upload to a resource, in megabytes (1-10000); larger files are refused with a message." },
 ];
 
 const HANDLE_PATTERN = /^[a-z0-9_][a-z0-9_.-]{0,63}$/i;
@@ -85,6 +88,11 @@ const environmentSchema = z.object({
   DEFAULT_LANGUAGE: z.enum(["en", "fr", "es"], { error: "must be en, fr or es" }).default("en"),
   INBOX_RATE_LIMIT: perMinute.default(1200),
   FORM_RATE_LIMIT: perMinute.default(120),
+  MAX_UPLOAD_MB: z.coerce
+    .number({ error: "must be a number" })
+    .positive({ error: "must be more than 0" })
+    .max(10_000, { error: "must be at most 10000" })
+    .default(100),
 });
 
 /** Invalid settings, one message per variable. */
@@ -122,5 +130,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     defaultLanguage: values.DEFAULT_LANGUAGE,
     inboxRateLimit: values.INBOX_RATE_LIMIT,
     formRateLimit: values.FORM_RATE_LIMIT,
+    maxUploadBytes: Math.round(values.MAX_UPLOAD_MB * 1024 * 1024),
   };
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Config } from "./config.ts";
 import { LearningService } from "./domain/learning-service.ts";
 import { PracticeService } from "./domain/practices.ts";
+import { ResourceService } from "./domain/resources.ts";
 import { Moderation } from "./domain/moderation.ts";
 import { logger } from "./logging.ts";
 import { createSqliteStore, openDatabase } from "./storage/sqlite/index.ts";
@@ -28,6 +29,7 @@ export interface Instance {
   federation: MingaFederation;
   practices: PracticeService;
   learning: LearningService;
+  resources: ResourceService;
   moderation: Moderation;
   /** Serves HTTP and runs the delivery queue until close(). */
   listen(host?: string): Promise<http.Server>;
@@ -71,9 +73,10 @@ export async function createInstance(config: Config): Promise<Instance> {
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;
   const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
   const learning = new LearningService(store, config.origin, groupIri, new LearningOutbound(federation.federation, services));
+  const resources = new ResourceService(store, config.origin, groupIri, federation.outbound);
   const i18n = await createI18n(config.defaultLanguage);
   const reservedHandles = [config.organizationHandle, INSTANCE_ACTOR];
-  const app = createApp({ config, store, federation, practices, learning, i18n, moderation, reservedHandles });
+  const app = createApp({ config, store, federation, practices, learning, resources, i18n, moderation, reservedHandles });
 
   let server: http.Server | null = null;
   const queueStop = new AbortController();
@@ -85,6 +88,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     federation,
     practices,
     learning,
+    resources,
     moderation,
     reservedHandles,
     async listen(host?: string) {

@@ -12,6 +12,7 @@ import { validatePracticeFields } from "../src/domain/practice.ts";
 import { addAccount, Browser, startInstance, type RunningInstance } from "./support/instance.ts";
 import { learningForm } from "./support/learning.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "./support/chromium.ts";
+import { FIXTURES, resourceForm, videoForm } from "./support/files.ts";
 
 const LANGUAGES = ["en", "fr", "es"];
 
@@ -25,6 +26,8 @@ describe("accessibility of the pages", function () {
   let invitationPath = "";
   let resetPath = "";
   let learningPath = "";
+  let fileResource = "";
+  let videoResource = "";
 
   before(async () => {
     running = await startInstance();
@@ -40,6 +43,14 @@ describe("accessibility of the pages", function () {
     await member.signIn("admin");
     await member.post(`/practices/${slug}/replies`, { content: "A reply so the thread is not empty.", language: "en" });
     await member.post(`/practices/${slug}/replies`, { content: "A reply the moderators hid.", language: "en" });
+    const slugOf = (response: Response) => new URL(response.headers.get("location")!, running.origin).pathname.split("/")[2];
+    fileResource = slugOf(await member.postMultipart("/resources", resourceForm("Reception guide"), { file: { name: "guide.pdf", content: FIXTURES.pdf() } }));
+    videoResource = slugOf(
+      await member.postMultipart("/resources", videoForm("Rights at the border"), {
+        file: { name: "rights.webm", content: FIXTURES.webm() },
+        "captions.en": { name: "en.vtt", content: FIXTURES.vtt() },
+      }),
+    );
     // Moderation pages with something in them: a report, a hidden reply, domain rules, a blocked account.
     const admin = (await running.instance.store.accounts.byUsername("admin"))!;
     const replies = await running.instance.store.replies.listForRoot(`${running.origin}/practices/${slug}`);
@@ -92,7 +103,10 @@ describe("accessibility of the pages", function () {
   for (const language of LANGUAGES) {
     it(`has no violations signed out (${language})`, async () => {
       const context = await browser.newContext({ locale: language });
-      for (const pagePath of ["/", "/library", `/library?theme=child-protection`, `/practices/${slug}`, "/organizations", "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath, "/calendar", learningPath]) {
+      for (const pagePath of [
+        "/", "/library", `/library?theme=child-protection`, "/library?kind=media", `/practices/${slug}`, "/organizations", "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath,
+        `/resources/${fileResource}`, `/resources/${videoResource}`, "/calendar", learningPath,
+      ]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
       // The sign-up and reset forms as they come back with errors.
@@ -132,6 +146,10 @@ describe("accessibility of the pages", function () {
         learningPath,
         "/learning/new",
         `${learningPath}/edit`,
+        "/resources/new",
+        `/resources/${fileResource}/edit`,
+        `/resources/${videoResource}/edit`,
+        "/admin/resources",
       ]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
@@ -156,6 +174,11 @@ describe("accessibility of the pages", function () {
       await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);
       expect(await page.locator(".error-summary").count(), "learning editor shows errors").to.equal(1);
       expect(await violationsOn(page), "learning editor with errors").to.deep.equal([]);
+      // The resource editor as it comes back with errors.
+      await page.goto(`${running.origin}/resources/new?lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);
+      expect(await page.locator(".error-summary").count(), "resource form shows errors").to.equal(1);
+      expect(await violationsOn(page), "resource editor with errors").to.deep.equal([]);
       // The accounts page showing a new invitation link, then refusing to demote the only admin.
       await page.goto(`${running.origin}/admin/accounts?lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form[action='/admin/invitations'] button[type=submit]")]);

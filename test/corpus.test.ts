@@ -93,7 +93,17 @@ const RETARGETS: Record<string, Record<string, LocalTarget>> = {
  * learning opportunity would be, instead of being ignored as coming from a
  * stranger.
  */
-const FOLLOWED_SENDERS = new Set(["gancio/create-event-no-context.json", "mobilizon/create-event-group-only.json", "mobilizon/create-event.json"]);
+const EVENT_SENDERS = new Set(["gancio/create-event-no-context.json", "mobilizon/create-event-group-only.json", "mobilizon/create-event.json"]);
+
+/**
+ * Files whose sender the instance follows before the replay, so their
+ * Page, Video or Audio is taken as a partner's resource and must show in
+ * the library. From anyone else such objects are ignored.
+ */
+const RESOURCE_SENDERS = new Set(["funkwhale/create-audio.json", "lotide/create-page.json", "peertube/create-video-hls-only.json"]);
+
+/** Every file whose sender is followed during the replay. */
+const FOLLOWED_SENDERS = new Set([...EVENT_SENDERS, ...RESOURCE_SENDERS]);
 
 /**
  * ActivityStreams activity types and the EmojiReact extension. Question is
@@ -517,6 +527,13 @@ describe("fediverse corpus replay", function () {
       assert.exists(replay, `no replay was prepared for ${file}`);
       const { inboundLog } = running.instance.store;
       const lastIdBefore = (await inboundLog.recent(1))[0]?.id ?? 0;
+      if (FOLLOWED_SENDERS.has(file)) {
+        const actorIri = replay!.signerId.href;
+        await running.instance.store.following.save({
+          actorIri, handle: `@sender@${new URL(actorIri).host}`, name: null, inbox: `${remote.origin}/inbox`,
+          followIri: `${running.origin}/actors/org#follows/${encodeURIComponent(file)}`, status: "accepted", created: new Date().toISOString(),
+        });
+      }
       const rejectionsBefore = unhandledRejections.size;
 
       let response: Response | null = null;
@@ -559,6 +576,11 @@ describe("fediverse corpus replay", function () {
       }
       if (entry?.outcome === "accepted" && typesOf(body).includes("Create") && note && typesOf(note).includes("Event")) {
         await assertEventShown(running.origin, file, note);
+      }
+      if (RESOURCE_SENDERS.has(file)) {
+        assert.equal(entry?.outcome, "accepted", `a followed sender's resource should be accepted: ${described}`);
+        const library = htmlText(await (await fetch(new URL("/library", running.origin))).text());
+        assert.include(library, htmlText(String(note?.name ?? "")), `the library should list the resource of ${file}`);
       }
     });
   }

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { setRegistrationOpen } from "../src/domain/accounts.ts";
 import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
+import { FIXTURES, resourceForm } from "./support/files.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
 import { learningForm } from "./support/learning.ts";
 
@@ -11,6 +12,7 @@ describe("CSRF protection", () => {
   let admin: Browser;
   let slug: string;
   let learningSlug: string;
+  let resourceSlug: string;
   let memberId: number;
   let invitationId: number;
   let invitationPath: string;
@@ -35,6 +37,8 @@ describe("CSRF protection", () => {
     slug = new URL(created.headers.get("location")!, running.origin).pathname.split("/")[2];
     const learning = await admin.post("/learning", learningForm("Protected training"));
     learningSlug = new URL(learning.headers.get("location")!, running.origin).pathname.split("/")[2];
+    const resource = await admin.post("/resources", resourceForm("Protected resource", { link: "https://publisher.example/guide" }));
+    resourceSlug = new URL(resource.headers.get("location")!, running.origin).pathname.split("/")[2];
   });
   after(async () => running.stop());
 
@@ -49,6 +53,10 @@ describe("CSRF protection", () => {
     ["/learning", learningForm("Forged training")],
     [`/learning/${learningSlug}/edit`, learningForm("Forged training edit")],
     [`/learning/${learningSlug}/delete`, { confirm: "yes" }],
+    ["/resources", resourceForm("Forged resource", { link: "https://forged.example/" })],
+    [`/resources/${resourceSlug}/edit`, resourceForm("Forged resource edit", { link: "https://forged.example/" })],
+    [`/resources/${resourceSlug}/delete`, { confirm: "yes" }],
+    ["/admin/resources", { requireAccessible: "true" }],
     ["/admin/federation/follow", { handle: "@org@localhost:1" }],
     ["/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }],
     ["/admin/federation/approval", { required: "true" }],
@@ -90,10 +98,27 @@ describe("CSRF protection", () => {
     }
   });
 
+  it("rejects multipart uploads without a valid token", async () => {
+    const file = { file: { name: "forged.pdf", content: FIXTURES.pdf() } };
+    for (const path of ["/resources", `/resources/${resourceSlug}/edit`]) {
+      const fields = resourceForm("Forged upload");
+      expect((await admin.postMultipart(path, fields, file, { csrf: false })).status, `${path} without a token`).to.equal(403);
+      expect((await admin.postMultipart(path, { _csrf: "x".repeat(43), ...fields }, file, { csrf: false })).status, `${path} with a wrong token`).to.equal(403);
+    }
+    // Other paths never defer the check to the upload parser.
+    const signOut = await admin.postMultipart("/sign-out", {}, {}, { csrf: false });
+    expect(signOut.status).to.equal(403);
+  });
+
   it("changed nothing while rejecting", async () => {
     const practice = await running.instance.store.practices.bySlug(slug);
     expect(practice?.deleted).to.equal(null);
     expect(practice?.text.en?.title).to.equal("Protected practice");
+    const resource = await running.instance.store.resources.bySlug(resourceSlug);
+    expect(resource?.deleted).to.equal(null);
+    expect(resource?.text.en?.title).to.equal("Protected resource");
+    expect((await running.instance.store.resources.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(1);
+    expect(await running.instance.store.settings.get("resources.requireAccessibleMedia")).to.equal(null);
     expect(await running.instance.store.replies.countForRoot(practice!.iri)).to.equal(0);
     expect((await running.instance.store.practices.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(1);
     expect(await running.instance.store.settings.get("federation.requireFollowApproval")).to.equal(null);

@@ -4,6 +4,7 @@ import { setRegistrationOpen } from "../src/domain/accounts.ts";
 import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import type { Role } from "../src/storage/types.ts";
+import { FIXTURES, resourceForm } from "./support/files.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
 import { learningForm } from "./support/learning.ts";
 
@@ -34,6 +35,10 @@ interface Slugs {
   invitationPath: string;
   revocableInvitationId: number;
   resetPath: string;
+  /** A published resource, a draft one, and one per role to delete. */
+  resource: string;
+  draftResource: string;
+  deletableResources: Record<Who, string>;
 }
 
 const CASES: Case[] = [
@@ -70,6 +75,27 @@ const CASES: Case[] = [
     allowed: ["editor", "admin"],
     request: (browser, slugs, who) => browser.post(`/learning/${slugs.deletableLearning[who]}/delete`, { confirm: "yes" }),
   },
+  { name: "read a published resource", allowed: EVERYONE, request: (browser, slugs) => browser.get(`/resources/${slugs.resource}`) },
+  { name: "read a draft resource", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/resources/${slugs.draftResource}`) },
+  { name: "open the new resource form", allowed: ["editor", "admin"], request: (browser) => browser.get("/resources/new") },
+  {
+    name: "upload a resource",
+    allowed: ["editor", "admin"],
+    request: (browser, _slugs, who) => browser.postMultipart("/resources", resourceForm(`Uploaded by ${who}`), { file: { name: "guide.pdf", content: FIXTURES.pdf() } }),
+  },
+  { name: "open the resource edit form", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/resources/${slugs.resource}/edit`) },
+  {
+    name: "save a resource edit",
+    allowed: ["reviewer", "editor", "admin"],
+    request: (browser, slugs, who) => browser.postMultipart(`/resources/${slugs.resource}/edit`, resourceForm(`Resource edited by ${who}`, { link: "https://publisher.example/guide" })),
+  },
+  {
+    name: "delete a resource",
+    allowed: ["editor", "admin"],
+    request: (browser, slugs, who) => browser.post(`/resources/${slugs.deletableResources[who]}/delete`, { confirm: "yes" }),
+  },
+  { name: "open the resource settings", allowed: ["admin"], request: (browser) => browser.get("/admin/resources") },
+  { name: "change the resource settings", allowed: ["admin"], request: (browser) => browser.post("/admin/resources", { requireAccessible: "false" }) },
   { name: "open the password form", allowed: ["member", "reviewer", "editor", "admin"], request: (browser) => browser.get("/account/password") },
   { name: "open the federation page", allowed: ["admin"], request: (browser) => browser.get("/admin/federation") },
   { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
@@ -177,6 +203,12 @@ describe("roles", function () {
       const response = await admin.post("/practices", { ...practiceForm(title), action });
       return new URL(response.headers.get("location")!, running.origin).pathname.split("/")[2];
     };
+    const resourceSlugOf = async (title: string, action = "publish") => {
+      const response = await admin.post("/resources", resourceForm(title, { link: "https://publisher.example/guide", action }));
+      return new URL(response.headers.get("location")!, running.origin).pathname.split("/")[2];
+    };
+    const deletableResources = {} as Record<Who, string>;
+    for (const who of EVERYONE) deletableResources[who] = await resourceSlugOf(`Resource to delete by ${who}`);
     const deletable = {} as Record<Who, string>;
     for (const who of EVERYONE) deletable[who] = await slugOf(`To delete by ${who}`);
     const published = await slugOf("Shared practice");
@@ -220,6 +252,9 @@ describe("roles", function () {
       invitationPath: `/invitations/${invitation.token}`,
       revocableInvitationId: revocable.invitation.id,
       resetPath: `/reset/${reset.token}`,
+      resource: await resourceSlugOf("Shared resource"),
+      draftResource: await resourceSlugOf("Draft resource", "draft"),
+      deletableResources,
     };
   });
   after(async () => running.stop());
@@ -245,6 +280,8 @@ describe("roles", function () {
     for (const who of ["anonymous", "member", "reviewer"] as Who[]) {
       const item = await running.instance.store.learning.bySlug(slugs.deletableLearning[who]);
       expect(item?.deleted, `learning opportunity of ${who}`).to.equal(null);
+      const resource = await running.instance.store.resources.bySlug(slugs.deletableResources[who]);
+      expect(resource?.deleted, `resource of ${who}`).to.equal(null);
     }
     for (const who of ["anonymous", "member"] as Who[]) {
       const reply = await running.instance.store.replies.byIri(slugs.replies[who]);

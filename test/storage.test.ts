@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import type { Practice } from "../src/domain/practice.ts";
+import type { Resource } from "../src/domain/resource.ts";
 import { PracticeService } from "../src/domain/practices.ts";
 import { createSqliteStore, openDatabase } from "../src/storage/sqlite/index.ts";
 import type { Role, Store } from "../src/storage/types.ts";
@@ -39,6 +40,38 @@ function samplePractice(slug: string, overrides: Partial<Practice> = {}): Practi
     evidenceLevel: "documented",
     licence: "CC-BY-4.0",
     focalPoint: null,
+    ...overrides,
+  };
+}
+
+function sampleResource(slug: string, overrides: Partial<Resource> = {}): Resource {
+  return {
+    iri: `https://a.example/resources/${slug}`,
+    slug,
+    local: true,
+    url: `https://a.example/resources/${slug}`,
+    attributedTo: "https://a.example/actors/org",
+    sourceActor: null,
+    authorAccountId: null,
+    status: "published",
+    file: { href: `/files/${"a".repeat(64)}.pdf`, mediaType: "application/pdf", size: 10, name: "guide.pdf" },
+    captions: [],
+    descriptionHtml: null,
+    published: "2026-01-01T00:00:00.000Z",
+    updated: "2026-01-01T00:00:00.000Z",
+    deleted: null,
+    primaryLanguage: "en",
+    text: { en: { title: slug, summary: "s", description: "", transcript: "" } },
+    resourceType: "manual",
+    publisher: "x",
+    publicationDate: null,
+    languages: ["en"],
+    licence: "CC-BY-4.0",
+    themes: ["child-protection"],
+    regions: [],
+    link: null,
+    durationSeconds: null,
+    audioDescription: false,
     ...overrides,
   };
 }
@@ -85,6 +118,35 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.practices.deleteFromSource("https://b.example/actors/org")).to.equal(1);
       expect(await store.practices.byIri("https://b.example/p/1")).to.equal(null);
       expect(await store.practices.bySlug("mine")).to.not.equal(null);
+    });
+
+    it("filters resources by kind, theme and status", async () => {
+      await store.resources.save(sampleResource("guide"));
+      await store.resources.save(sampleResource("film", { resourceType: "video", themes: ["missing-migrants"], published: "2026-01-02T00:00:00.000Z" }));
+      await store.resources.save(sampleResource("draft", { status: "draft" }));
+      await store.resources.save(sampleResource("gone", { deleted: "2026-02-01T00:00:00.000Z" }));
+      expect((await store.resources.list({ limit: 10, offset: 0 })).items.map((resource) => resource.slug)).to.deep.equal(["film", "guide"]);
+      expect((await store.resources.list({ media: true, limit: 10, offset: 0 })).items.map((resource) => resource.slug)).to.deep.equal(["film"]);
+      expect((await store.resources.list({ media: false, limit: 10, offset: 0 })).items.map((resource) => resource.slug)).to.deep.equal(["guide"]);
+      expect((await store.resources.list({ theme: "missing-migrants", limit: 10, offset: 0 })).total).to.equal(1);
+      expect((await store.resources.list({ includeDrafts: true, limit: 10, offset: 0 })).total).to.equal(3);
+      expect(await store.resources.slugExists("gone"), "deleted slugs stay taken").to.equal(true);
+      expect(await store.resources.insertNew(sampleResource("guide", { iri: "https://a.example/other" })), "slug taken").to.equal(false);
+    });
+
+    it("hides and removes resource copies of a partner", async () => {
+      const source = "https://b.example/actors/org";
+      await store.resources.save(sampleResource("copy", { local: false, sourceActor: source, iri: "https://b.example/r/1" }));
+      await store.resources.save(sampleResource("mine"));
+      expect(await store.resources.sourceActors()).to.deep.equal([source]);
+      expect(await store.resources.setHiddenForSource(source, "domain:b.example")).to.equal(1);
+      expect((await store.resources.byIri("https://b.example/r/1"))?.hidden).to.equal("domain:b.example");
+      expect((await store.resources.list({ limit: 10, offset: 0 })).total).to.equal(1);
+      expect(await store.resources.unhideByReason("domain:b.example")).to.equal(1);
+      expect((await store.resources.list({ limit: 10, offset: 0 })).total).to.equal(2);
+      expect(await store.resources.deleteFromSource(source)).to.equal(1);
+      expect(await store.resources.byIri("https://b.example/r/1")).to.equal(null);
+      expect(await store.resources.bySlug("mine")).to.not.equal(null);
     });
 
     it("counts one reaction per actor", async () => {

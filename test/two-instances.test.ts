@@ -1,5 +1,6 @@
 import { expect } from "chai";
 
+import { FIXTURES, resourceForm } from "./support/files.ts";
 import { Browser, eventually, practiceForm } from "./support/instance.ts";
 import { learningForm } from "./support/learning.ts";
 import { InstanceProcess } from "./support/process.ts";
@@ -67,6 +68,20 @@ describe("two instances", function () {
     const spanish = await (await fetch(`${b.origin}${copyPath}`, { headers: { "Accept-Language": "es" } })).text();
     expect(spanish).to.contain("Shared across instances (ES)");
     expect(spanish).to.contain("Red de Intérpretes");
+  });
+
+  it("A publishes a resource and B shows it", async () => {
+    const created = await editorA.postMultipart("/resources", resourceForm("Reception guide sent to partners"), { file: { name: "shared-guide.pdf", content: FIXTURES.pdf() } });
+    expect(created.status).to.equal(303);
+    const library = await eventually(async () => {
+      const page = await (await fetch(`${b.origin}/library?kind=resource`)).text();
+      return page.includes("Reception guide sent to partners") ? page : null;
+    }, "B's library to show A's resource");
+    const copyPath = library.match(/href="(\/library\/resources\/[^"]*reception-guide-sent-to-partners[^"]*)"/)![1];
+    const copy = await (await fetch(`${b.origin}${copyPath}?lang=fr`)).text();
+    expect(copy).to.contain("Reception guide sent to partners (FR)");
+    // B links to the file on A instead of copying it.
+    expect(copy).to.match(new RegExp(`href="${a.origin}/files/[0-9a-f]{64}\\.pdf"`));
   });
 
   it("a member of B replies and A shows it", async () => {

@@ -1,5 +1,5 @@
 import type { InboxContext } from "@fedify/fedify";
-import { Article, Event, Note, isActor, type Create, type Delete, type Update } from "@fedify/vocab";
+import { Article, Audio, Event, Note, Page, Video, isActor, type Create, type Delete, type Update } from "@fedify/vocab";
 
 import { sanitizeRemoteHtml, htmlToText } from "../../src/domain/text.ts";
 import type { Reply } from "../../src/storage/types.ts";
@@ -8,6 +8,7 @@ import type { DomainEventsWithContext } from "../outbound.ts";
 import { PUBLIC_COLLECTION } from "../context.ts";
 import { onEventDeleted, onPartnerEvent } from "../learning.ts";
 import { importPartnerArticle } from "../partners.ts";
+import { onPartnerResource, onResourceDeleted } from "./resources.ts";
 import type { FederationServices } from "../services.ts";
 import { record, sameOrigin, typeName } from "./journal.ts";
 
@@ -107,6 +108,7 @@ export async function onCreated(ctx: Ctx, create: Create, events: DomainEventsWi
   if (object instanceof Note) return onReplyCreated(ctx, create, object, events);
   if (object instanceof Article && object.replyTargetId === null) return onPartnerArticle(ctx, create, object.id);
   if (object instanceof Event) return onPartnerEvent(ctx, create, object.id);
+  if (object instanceof Page || object instanceof Video || object instanceof Audio) return onPartnerResource(ctx, create, object);
   return record(ctx, create, "ignored", `${typeName(object)} objects are not stored by this instance`);
 }
 
@@ -144,6 +146,7 @@ export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
     return onPartnerArticle(ctx, update, object.id);
   }
   if (object instanceof Event) return onPartnerEvent(ctx, update, object.id);
+  if (object instanceof Page || object instanceof Video || object instanceof Audio) return onPartnerResource(ctx, update, object);
   if (object instanceof Note) {
     const reply = await store.replies.byIri(object.id.href);
     if (!reply) return record(ctx, update, "ignored", "Update of a reply this instance does not hold");
@@ -173,7 +176,8 @@ export async function onDeleted(ctx: Ctx, deletion: Delete): Promise<void> {
   if (objectId.href === actorId.href) {
     const followers = await store.followers.removeActorEverywhere(actorId.href);
     await store.following.remove(actorId.href);
-    const copies = (await store.practices.deleteFromSource(actorId.href)) + (await store.learning.deleteFromSource(actorId.href));
+    const copies = (await store.practices.deleteFromSource(actorId.href)) + (await store.learning.deleteFromSource(actorId.href)) +
+      (await store.resources.deleteFromSource(actorId.href));
     return record(ctx, deletion, "accepted", `Actor deleted; removed ${followers} follow relations and ${copies} library copies`);
   }
   const practice = await store.practices.byIri(objectId.href);
@@ -183,6 +187,7 @@ export async function onDeleted(ctx: Ctx, deletion: Delete): Promise<void> {
     return record(ctx, deletion, "accepted", `Removed library copy of ${practice.iri}`);
   }
   if (await onEventDeleted(ctx, deletion, objectId, actorId)) return;
+  if (await onResourceDeleted(ctx, deletion, objectId, actorId)) return;
   const reply = await store.replies.byIri(objectId.href);
   if (reply) {
     if (reply.local || reply.authorIri !== actorId.href) return record(ctx, deletion, "rejected", "Only a reply's author may delete it");

@@ -5,6 +5,7 @@
  */
 import type { LearningOpportunity } from "../domain/learning.ts";
 import type { Practice } from "../domain/practice.ts";
+import type { Resource } from "../domain/resource.ts";
 
 /**
  * What an account may do: admins run the instance and its federation,
@@ -373,6 +374,38 @@ export interface DeliveryHealthRepository {
   list(limit: number): Promise<DeliveryHealth[]>;
 }
 
+export interface ResourceQuery {
+  theme?: string;
+  /** Only recordings (video and audio), or only the other resources. */
+  media?: boolean;
+  local?: boolean;
+  includeDrafts?: boolean;
+  /** Include partner copies hidden by moderation. */
+  includeHidden?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** Resources, stored like practices: local items and partner copies, deleted ones kept as tombstones. */
+export interface ResourceRepository {
+  /** Inserts or replaces by iri. */
+  save(resource: Resource): Promise<void>;
+  /** Inserts a new resource; returns false, changing nothing, when its iri or slug is already taken. */
+  insertNew(resource: Resource): Promise<boolean>;
+  byIri(iri: string): Promise<Resource | null>;
+  bySlug(slug: string): Promise<Resource | null>;
+  slugExists(slug: string): Promise<boolean>;
+  /** Newest first, by publication or else last change. */
+  list(query: ResourceQuery): Promise<{ items: Resource[]; total: number }>;
+  /** Removes partner copies that came from one partner; returns how many. */
+  deleteFromSource(sourceActor: string): Promise<number>;
+  /** Removes a partner copy entirely. */
+  remove(iri: string): Promise<void>;
+  sourceActors(): Promise<string[]>;
+  setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
+  unhideByReason(hidden: string): Promise<number>;
+}
+
 /** Everything an instance stores. */
 export interface Store {
   practices: PracticeRepository;
@@ -391,6 +424,7 @@ export interface Store {
   invitations: InvitationRepository;
   passwordResets: PasswordResetRepository;
   learning: LearningRepository;
+  resources: ResourceRepository;
   close(): Promise<void>;
 }
 

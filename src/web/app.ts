@@ -23,6 +23,8 @@ import { registerLearningRoutes, registerLearningTombstones } from "./routes/lea
 import { registerModerationRoutes } from "./routes/moderation.ts";
 import { registerOrganizationRoutes } from "./routes/organizations.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
+import { registerResourceRoutes, registerResourceTombstones } from "./routes/resources.ts";
+import { isUploadRequest } from "./uploads.ts";
 import { registerSignUpRoutes } from "./routes/sign-up.ts";
 import { readCookie, sessionMiddleware, setCookie } from "./session.ts";
 
@@ -97,6 +99,7 @@ export function createApp(services: WebServices): express.Express {
   });
 
   registerLearningTombstones(app, services);
+  registerResourceTombstones(app, store);
 
   const gate = createFederationGate({ store, moderation: services.moderation, federation, inboxRateLimit: config.inboxRateLimit });
   const fedify = federationMiddleware(federation.federation, () => federation.services, gate);
@@ -135,13 +138,14 @@ export function createApp(services: WebServices): express.Express {
     csrfProtection(config.origin.startsWith("https:"), async (request, response) => {
       const context = await pageContext(services, request, response);
       sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
-    }),
+    }, isUploadRequest),
   );
 
   const router = catchingRouter();
   registerAuthRoutes(router, services);
   registerEditorRoutes(router, services);
   registerLearningRoutes(router, services);
+  registerResourceRoutes(router, services);
   registerAdminRoutes(router, services);
   registerModerationRoutes(router, services);
   registerOrganizationRoutes(router, services);

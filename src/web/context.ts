@@ -11,6 +11,7 @@ import { renderDocument, type PageContext } from "../../views/html.ts";
 import type { MingaFederation } from "../../federation/index.ts";
 import type { LearningService } from "../domain/learning-service.ts";
 import type { PracticeService } from "../domain/practices.ts";
+import type { ResourceService } from "../domain/resources.ts";
 import type { Moderation } from "../domain/moderation.ts";
 
 /** Everything route handlers use. */
@@ -20,6 +21,7 @@ export interface WebServices {
   federation: MingaFederation;
   practices: PracticeService;
   learning: LearningService;
+  resources: ResourceService;
   i18n: i18n;
   moderation: Moderation;
   /** Usernames no account may take, because actors of the instance use them. */

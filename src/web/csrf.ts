@@ -25,7 +25,12 @@ function tokensMatch(expected: string, given: unknown): boolean {
  * a form post whose field differs from the cookie is rejected with 403.
  * Federation requests never reach this middleware; they are signed instead.
  */
-export function csrfProtection(secureCookies: boolean, rejected: (request: Request, response: Response) => Promise<void>) {
+export function csrfProtection(
+  secureCookies: boolean,
+  rejected: (request: Request, response: Response) => Promise<void>,
+  /** Multipart posts this returns true for are checked by the upload parser, which reads the same field before any file. */
+  checkedAfterParsing: (request: Request) => boolean = () => false,
+) {
   return async (request: Request, response: Response, next: NextFunction) => {
     let token = readCookie(request, CSRF_COOKIE);
     if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
@@ -35,7 +40,7 @@ export function csrfProtection(secureCookies: boolean, rejected: (request: Reque
       if (request.method === "POST") return reject();
     }
     response.locals.csrfToken = token;
-    if (request.method !== "POST" || tokensMatch(token, request.body?.[CSRF_FIELD])) return next();
+    if (request.method !== "POST" || tokensMatch(token, request.body?.[CSRF_FIELD]) || checkedAfterParsing(request)) return next();
     return reject();
 
     async function reject() {

@@ -1,27 +1,36 @@
-import type { Practice } from "../../src/domain/practice.ts";
+import { LIBRARY_KINDS, type LibraryKind } from "../../src/domain/resource.ts";
 import { THEME_IDS } from "../../src/domain/vocabulary.ts";
+import type { LibraryEntry } from "../../src/web/library-entries.ts";
 import { PracticeCard } from "../components/practice-card.ts";
+import { ResourceCard } from "../components/resource-card.ts";
 import { html, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 export const LIBRARY_PAGE_SIZE = 20;
 
-/** The shared library: local practices and partner copies, filtered by theme. */
+/** The shared library: local practices and resources and partner copies, filtered by kind and theme. */
 export function LibraryPage(props: {
   context: PageContext;
-  practices: Practice[];
+  entries: LibraryEntry[];
   total: number;
   page: number;
   theme: string | null;
+  kind: LibraryKind | null;
   sourceNames: Map<string, string>;
 }) {
   const { t } = props.context;
   const pages = Math.max(1, Math.ceil(props.total / LIBRARY_PAGE_SIZE));
-  const link = (page: number) => `/library?${new URLSearchParams({ ...(props.theme ? { theme: props.theme } : {}), page: String(page) })}`;
+  const filters = { ...(props.kind ? { kind: props.kind } : {}), ...(props.theme ? { theme: props.theme } : {}) };
+  const link = (page: number) => `/library?${new URLSearchParams({ ...filters, page: String(page) })}`;
   return html`
     <${Layout} context=${props.context} title=${t("library.title")}>
       <h1>${t("library.title")}</h1>
       <form method="get" action="/library" class="filters">
+        <label for="kind">${t("resources:library.kind")}</label>
+        <select id="kind" name="kind">
+          <option value="">${t("resources:library.allKinds")}</option>
+          ${LIBRARY_KINDS.map((kind) => html`<option value=${kind} selected=${kind === props.kind}>${t(`resources:library.kinds.${kind}`)}</option>`)}
+        </select>
         <label for="theme">${t("library.theme")}</label>
         <select id="theme" name="theme">
           <option value="">${t("library.allThemes")}</option>
@@ -29,13 +38,16 @@ export function LibraryPage(props: {
         </select>
         <button type="submit">${t("library.filter")}</button>
       </form>
-      <p role="status">${t("library.count", { count: props.total })}</p>
-      <section aria-label=${t("library.results")}>
-        ${props.practices.length === 0
-          ? html`<p>${t("library.empty")}</p>`
-          : props.practices.map(
-              (practice) => html`<${PracticeCard} context=${props.context} practice=${practice} sourceName=${practice.sourceActor ? props.sourceNames.get(practice.sourceActor) : null} />`,
-            )}
+      <p role="status">${props.kind === "practice" ? t("library.count", { count: props.total }) : t("resources:library.count", { count: props.total })}</p>
+      <section aria-label=${t("resources:library.results")}>
+        ${props.entries.length === 0
+          ? html`<p>${t("resources:library.empty")}</p>`
+          : props.entries.map((entry) => {
+              const sourceName = entry.item.sourceActor ? props.sourceNames.get(entry.item.sourceActor) : null;
+              return entry.kind === "practice"
+                ? html`<${PracticeCard} context=${props.context} practice=${entry.item} sourceName=${sourceName} />`
+                : html`<${ResourceCard} context=${props.context} resource=${entry.item} sourceName=${sourceName} />`;
+            })}
       </section>
       ${pages > 1
         ? html`<nav aria-label=${t("library.pagination")}>

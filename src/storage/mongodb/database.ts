@@ -22,6 +22,7 @@ export const COLLECTIONS = {
   invitations: "invitations",
   passwordResets: "password_resets",
   learning: "learning_opportunities",
+  resources: "resources",
 } as const;
 
 interface CounterDocument {
@@ -103,5 +104,8 @@ export async function createIndexes(database: Db): Promise<void> {
     database.collection(COLLECTIONS.learning).createIndex({ "item.slug": 1 }, { unique: true, name: "learning_slug" }),
     database.collection(COLLECTIONS.learning).createIndex({ "item.deleted": 1, endsAt: 1, startsAt: 1 }, { name: "learning_calendar" }),
     database.collection(COLLECTIONS.learning).createIndex({ "item.sourceActor": 1 }, { name: "learning_source_actor" }),
+    database.collection(COLLECTIONS.resources).createIndex({ "resource.slug": 1 }, { unique: true, name: "resources_slug" }),
+    database.collection(COLLECTIONS.resources).createIndex({ "resource.deleted": 1, "resource.status": 1, listedAt: -1, _id: 1 }, { name: "resources_listing" }),
+    database.collection(COLLECTIONS.resources).createIndex({ "resource.sourceActor": 1 }, { name: "resources_source_actor" }),
   ]);
 }

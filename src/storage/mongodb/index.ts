@@ -22,6 +22,7 @@ import {
   MongoRemoteActorRepository,
 } from "./federation.ts";
 import { MongoModerationRepository } from "./moderation.ts";
+import { MongoResourceRepository } from "./resources.ts";
 
 /** Database used when neither the caller nor the connection string names one. */
 const DEFAULT_DATABASE_NAME = "minga";
@@ -67,6 +68,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       invitations: new MongoInvitationRepository(database),
       passwordResets: new MongoPasswordResetRepository(database),
       learning: new MongoLearningRepository(database),
+      resources: new MongoResourceRepository(database),
       async close() {
         await client.close();
       },

@@ -205,6 +205,24 @@ const MIGRATIONS: string[] = [
   CREATE INDEX learning_calendar ON learning_opportunities (deleted, start_time);
   CREATE INDEX learning_source ON learning_opportunities (source_actor);
   `,
+  // Resources and audio-video material: the same shape as practices, with a flag for recordings.
+  `
+  CREATE TABLE resources (
+    iri TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    local INTEGER NOT NULL,
+    source_actor TEXT,
+    media INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    published TEXT,
+    updated TEXT NOT NULL,
+    deleted TEXT,
+    hidden TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX resources_listing ON resources (deleted, status, published);
+  CREATE INDEX resources_source_actor ON resources (source_actor);
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

@@ -15,6 +15,7 @@ import {
   SqliteRemoteActorRepository,
 } from "./federation.ts";
 import { SqliteModerationRepository } from "./moderation.ts";
+import { SqliteResourceRepository } from "./resources.ts";
 
 export { openDatabase };
 
@@ -37,6 +38,7 @@ export function createSqliteStore(database: DatabaseSync): Store {
     invitations: new SqliteInvitationRepository(database),
     passwordResets: new SqlitePasswordResetRepository(database),
     learning: new SqliteLearningRepository(database),
+    resources: new SqliteResourceRepository(database),
     async close() {
       if (database.isOpen) database.close();
     },

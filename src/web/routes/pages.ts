@@ -11,6 +11,8 @@ import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
 import { HomePage } from "../../../views/pages/home.ts";
 import { LIBRARY_PAGE_SIZE, LibraryPage } from "../../../views/pages/library.ts";
+import { LIBRARY_KINDS, type LibraryKind } from "../../domain/resource.ts";
+import { libraryEntries } from "../library-entries.ts";
 import { PracticePage } from "../../../views/pages/practice.ts";
 import { MemberPage, MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
@@ -18,7 +20,7 @@ import { pageContext, sendPage, type WebServices } from "../context.ts";
 const MAX_PAGE = 100_000;
 
 /** Display names of the partners whose copies are listed. */
-async function sourceNames(store: Store, practices: Practice[]): Promise<Map<string, string>> {
+async function sourceNames(store: Store, practices: { sourceActor: string | null }[]): Promise<Map<string, string>> {
   const sources = [...new Set(practices.map((practice) => practice.sourceActor).filter((source): source is string => source !== null))];
   const actors = await store.remoteActors.byIris(sources);
   return new Map([...actors].map(([iri, actor]) => [iri, actor.name ?? actor.handle ?? new URL(iri).host]));
@@ -73,12 +75,16 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
   });
 
   router.get("/library", async (request, response) => {
+    const notice = request.query.notice === "resourceDeleted" ? "resources:notices.deleted" : null;
     const context = await pageContext(services, request, response);
+    if (notice) context.notice = context.t(notice);
     const theme = typeof request.query.theme === "string" && (THEME_IDS as string[]).includes(request.query.theme) ? request.query.theme : null;
+    const kind = (LIBRARY_KINDS as readonly string[]).includes(String(request.query.kind)) ? (request.query.kind as LibraryKind) : null;
     // Pages past the last one show an empty list; the cap keeps the SQL offset an integer.
     const page = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(String(request.query.page ?? "1"), 10) || 1));
-    const { items, total } = await store.practices.list({ theme: theme ?? undefined, limit: LIBRARY_PAGE_SIZE, offset: (page - 1) * LIBRARY_PAGE_SIZE });
-    sendPage(response, html`<${LibraryPage} context=${context} practices=${items} total=${total} page=${page} theme=${theme} sourceNames=${await sourceNames(store, items)} />`);
+    const { entries, total } = await libraryEntries(store, { theme, kind, page, pageSize: LIBRARY_PAGE_SIZE });
+    const names = await sourceNames(store, entries.map((entry) => entry.item));
+    sendPage(response, html`<${LibraryPage} context=${context} entries=${entries} total=${total} page=${page} theme=${theme} kind=${kind} sourceNames=${names} />`);
   });
 
   async function showPractice(request: Request, response: Response, practice: Practice | null, replyForm = { content: "", language: "", error: null as string | null }, status = 200) {

@@ -1,0 +1,274 @@
+import fs from "node:fs";
+import path from "node:path";
+
+import type { Express, Request, Response, Router } from "express";
+
+import { mediaTypeOfExtension } from "../../domain/file-types.ts";
+import { activityTypeOf } from "../../../federation/resource-mapping.ts";
+import { isMediaType, validateResourceFields, type CaptionTrack, type Resource, type ResourceFile } from "../../domain/resource.ts";
+import {
+  InaccessibleMediaError,
+  requiresAccessibleMedia,
+  resourcePath,
+  setRequireAccessibleMedia,
+  type ResourceFiles,
+} from "../../domain/resources.ts";
+import { LANGUAGES } from "../../domain/vocabulary.ts";
+import { logger } from "../../logging.ts";
+import type { Account, Store } from "../../storage/types.ts";
+import { html } from "../../../views/html.ts";
+import { ResourceAdminPage, ResourceEditorPage } from "../../../views/pages/resource-editor.ts";
+import { ResourcePage } from "../../../views/pages/resource.ts";
+import { MessagePage } from "../../../views/pages/simple.ts";
+import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { resourceErrorsToFormFields, resourceFormToInput, resourceToForm, type ErrorParams, type ResourceForm } from "../resource-form.ts";
+import { filesDirectory, keptFile, parseUpload, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
+import { requireRole } from "./editor.ts";
+
+const log = logger("web", "resources");
+
+const ACTIVITYPUB_TYPES = ["application/activity+json", "application/ld+json"];
+
+/** Media types a browser may show in place; anything else is sent as a download. */
+const INLINE_TYPES = /^(application\/pdf|image\/(png|jpeg|webp)|video\/|audio\/|text\/vtt$)/;
+
+/**
+ * Sends 410 with a Tombstone for deleted local resources requested as
+ * ActivityPub. It runs before Fedify, whose object dispatchers cannot send 410.
+ */
+export function registerResourceTombstones(app: Express, store: Store): void {
+  app.get("/resources/:slug", async (request, response, next) => {
+    try {
+      const accept = request.headers.accept ?? "";
+      const resource = await store.resources.bySlug(request.params.slug);
+      if (!resource?.local || !resource.deleted || !ACTIVITYPUB_TYPES.some((type) => accept.includes(type))) return next();
+      const formerType = activityTypeOf(resource);
+      response.status(410).type("application/activity+json").send(
+        JSON.stringify({ "@context": "https://www.w3.org/ns/activitystreams", id: resource.iri, type: "Tombstone", formerType, deleted: resource.deleted }),
+      );
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
+function mayDelete(account: Account | null): boolean {
+  return account?.role === "admin" || account?.role === "editor";
+}
+
+function canEdit(account: Account | null, resource: Resource): boolean {
+  return resource.local && account !== null && account.role !== "member";
+}
+
+export function registerResourceRoutes(router: Router, services: WebServices): void {
+  const { store, config, resources } = services;
+  const editors = requireRole(services, ["admin", "editor"]);
+  const reviewers = requireRole(services, ["admin", "editor", "reviewer"]);
+  const admins = requireRole(services, ["admin"]);
+  const directory = filesDirectory(config.dataDir);
+  const maxMegabytes = Math.round((config.maxUploadBytes / (1024 * 1024)) * 100) / 100;
+
+  async function notFound(request: Request, response: Response) {
+    const context = await pageContext(services, request, response);
+    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
+  }
+
+  async function showEditor(request: Request, response: Response, form: ResourceForm, errors: Record<string, string>, params: ErrorParams, existing: Resource | null) {
+    const context = await pageContext(services, request, response);
+    const action = existing ? `${resourcePath(existing)}/edit` : "/resources";
+    const status = Object.keys(errors).length > 0 ? 422 : 200;
+    sendPage(
+      response,
+      html`<${ResourceEditorPage} context=${context} form=${form} errors=${errors} params=${params} action=${action} isNew=${existing === null}
+        published=${existing?.status === "published"} maxMegabytes=${maxMegabytes} requireAccessible=${await requiresAccessibleMedia(store)}
+        deleteAction=${existing && mayDelete(response.locals.account) ? `${resourcePath(existing)}/delete` : null} />`,
+      status,
+    );
+  }
+
+  async function editable(request: Request, response: Response): Promise<Resource | null> {
+    const resource = await store.resources.bySlug(String(request.params.slug));
+    if (resource && resource.local && !resource.deleted) return resource;
+    await notFound(request, response);
+    return null;
+  }
+
+  /**
+   * Reads the posted form with its uploads, works out which files the
+   * resource keeps, and validates it. Sends the CSRF rejection itself and
+   * then returns null.
+   */
+  async function readSubmission(request: Request, response: Response) {
+    let form: ResourceForm;
+    let uploads: Record<string, UploadResult> = {};
+    if (request.is("multipart/form-data")) {
+      let parsed;
+      try {
+        parsed = await parseUpload(request, {
+          directory,
+          maxBytes: config.maxUploadBytes,
+          csrfToken: String(response.locals.csrfToken ?? ""),
+          accepts: (field, type) => (field.startsWith("captions.") ? type.mediaType === "text/vtt" : type.mediaType !== "text/vtt"),
+          captionFields: (field) => field.startsWith("captions."),
+        });
+      } catch (error) {
+        // busboy rejects bodies that are not well-formed multipart, such as one cut off by the browser.
+        log.info("Could not read an upload form on {path}: {error}", { path: request.path, error });
+        const context = await pageContext(services, request, response);
+        sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:badUpload.title")} message=${context.t("resources:badUpload.message")} />`, 400);
+        return null;
+      }
+      if (!parsed.csrfValid) {
+        const context = await pageContext(services, request, response);
+        sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
+        return null;
+      }
+      form = parsed.fields;
+      uploads = parsed.files;
+    } else {
+      form = { ...(request.body as ResourceForm) };
+    }
+
+    const errors: Record<string, string> = {};
+    const params: ErrorParams = {};
+    const uploadedOrKept = (field: string, keptField: string, removeField: string): ResourceFile | null => {
+      const upload = uploads[field];
+      if (upload?.ok) {
+        form[keptField] = JSON.stringify(upload.file);
+        return upload.file;
+      }
+      if (upload && !upload.ok) {
+        errors[field] = `resources:errors.${upload.error === "captionInvalid" && upload.line === 0 ? "captionEmpty" : upload.error}`;
+        params[field] = { max: new Intl.NumberFormat(String(response.locals.language)).format(maxMegabytes), line: upload.line ?? 0 };
+      }
+      if (form[removeField] === "on") {
+        delete form[keptField];
+        return null;
+      }
+      return keptFile(form[keptField], directory);
+    };
+
+    const file = uploadedOrKept("file", "keptFile", "removeFile");
+    const captions: CaptionTrack[] = [];
+    for (const language of LANGUAGES) {
+      const caption = uploadedOrKept(`captions.${language}`, `keptCaption.${language}`, `removeCaption.${language}`);
+      if (caption) captions.push({ language, file: caption });
+    }
+
+    const result = validateResourceFields(resourceFormToInput(form));
+    if (!result.ok) Object.assign(errors, { ...resourceErrorsToFormFields(result.errors), ...errors });
+    const type = result.ok ? result.value.resourceType : String(form.resourceType ?? "");
+    const link = result.ok ? result.value.link : String(form.link ?? "").trim();
+    if (!errors.file && !file && !link) errors.file = "resources:errors.fileOrLink";
+    if (!errors.file && file && (type === "video" || type === "audio") && !file.mediaType?.startsWith(`${type}/`)) {
+      errors.file = `resources:errors.mediaMismatch.${type}`;
+    }
+    const isMedia = isMediaType(type as Resource["resourceType"]);
+    const files: ResourceFiles = { file, captions: isMedia ? captions : [] };
+    return { form, errors, params, value: result.ok ? result.value : null, files };
+  }
+
+  router.get("/resources/new", editors, async (request, response) => {
+    await showEditor(request, response, { licence: "CC-BY-4.0", primaryLanguage: response.locals.language, languages: [response.locals.language] }, {}, {}, null);
+  });
+
+  async function save(request: Request, response: Response, existing: Resource | null) {
+    const submission = await readSubmission(request, response);
+    if (!submission) return;
+    const { form, errors, params, value, files } = submission;
+    if (Object.keys(errors).length > 0 || !value) return showEditor(request, response, form, errors, params, existing);
+    const publish = form.action !== "draft";
+    try {
+      const saved = existing ? await resources.update(existing, value, files, { publish }) : await resources.create(value, files, response.locals.account, { publish });
+      let notice = saved.status === "published" ? "published" : "draftSaved";
+      if (existing) notice = "saved";
+      response.redirect(303, `${resourcePath(saved)}?notice=${notice}`);
+    } catch (error) {
+      if (!(error instanceof InaccessibleMediaError)) throw error;
+      return showEditor(request, response, form, { publish: `resources:errors.inaccessible.${error.missing.join("And")}` }, params, existing);
+    }
+  }
+
+  router.post("/resources", editors, (request, response) => save(request, response, null));
+
+  router.get("/resources/:slug/edit", reviewers, async (request, response) => {
+    const resource = await editable(request, response);
+    if (resource) await showEditor(request, response, resourceToForm(resource), {}, {}, resource);
+  });
+
+  router.post("/resources/:slug/edit", reviewers, async (request, response) => {
+    const resource = await editable(request, response);
+    if (resource) await save(request, response, resource);
+  });
+
+  router.post("/resources/:slug/delete", editors, async (request, response) => {
+    const resource = await editable(request, response);
+    if (!resource) return;
+    if (request.body.confirm !== "yes") return showEditor(request, response, resourceToForm(resource), { confirm: "confirmDelete" }, {}, resource);
+    await resources.remove(resource);
+    response.redirect(303, "/library?notice=resourceDeleted");
+  });
+
+  async function showResource(request: Request, response: Response, resource: Resource | null) {
+    const notice = typeof request.query.notice === "string" && /^[a-zA-Z]+$/.test(request.query.notice) ? request.query.notice : null;
+    const context = await pageContext(services, request, response);
+    if (notice) context.notice = context.t(`resources:notices.${notice}`, { defaultValue: "" }) || null;
+    const account = context.account;
+    const hiddenFromReader = resource?.hidden && (account === null || account.role === "member");
+    if (!resource || hiddenFromReader || (resource.status === "draft" && !canEdit(account, resource))) return notFound(request, response);
+    if (resource.deleted) {
+      return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:gone.title")} message=${context.t("resources:gone.message")} />`, 410);
+    }
+    let sourceName: string | null = null;
+    if (resource.sourceActor) {
+      const actor = await store.remoteActors.byIri(resource.sourceActor);
+      sourceName = actor?.name ?? actor?.handle ?? new URL(resource.sourceActor).host;
+    }
+    sendPage(response, html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${canEdit(account, resource)} />`);
+  }
+
+  router.get("/resources/:slug", async (request, response) => {
+    const resource = await store.resources.bySlug(request.params.slug);
+    await showResource(request, response, resource?.local ? resource : null);
+  });
+
+  router.get("/library/resources/:slug", async (request, response) => {
+    const resource = await store.resources.bySlug(request.params.slug);
+    if (resource?.local) return response.redirect(301, resourcePath(resource));
+    await showResource(request, response, resource);
+  });
+
+  // Stored files are named by their content's hash, so they never change and may be cached for good.
+  // NOTE: a file is served to anyone who has its address, including the file of a draft or a deleted resource.
+  router.get("/files/:name", async (request, response) => {
+    const name = request.params.name;
+    const mediaType = STORED_FILE_NAME.test(name) ? mediaTypeOfExtension(name.split(".")[1]) : null;
+    if (!mediaType || !fs.existsSync(path.join(directory, name))) return notFound(request, response);
+    response.setHeader("Content-Type", mediaType === "text/vtt" ? "text/vtt; charset=utf-8" : mediaType);
+    if (!INLINE_TYPES.test(mediaType)) response.setHeader("Content-Disposition", "attachment");
+    // express's sendFile (through the send module) returns 206 for a single byte range and sets Accept-Ranges.
+    await new Promise<void>((resolve, reject) => {
+      response.sendFile(name, { root: directory, dotfiles: "deny", maxAge: "365d", immutable: true, acceptRanges: true, lastModified: false }, (error) => {
+        const failure = error as (Error & { status?: number; headers?: Record<string, string> }) | undefined;
+        if (!failure || response.headersSent) return resolve();
+        // The send module reports 416 (with its Content-Range header) and 412 as errors that carry the status to send.
+        if (failure.status && failure.status < 500) {
+          response.status(failure.status).set(failure.headers ?? {}).end();
+          return resolve();
+        }
+        reject(failure);
+      });
+    });
+  });
+
+  router.get("/admin/resources", admins, async (request, response) => {
+    const context = await pageContext(services, request, response);
+    const notice = request.query.notice === "saved" ? context.t("resources:notices.settingsSaved") : null;
+    sendPage(response, html`<${ResourceAdminPage} context=${{ ...context, notice }} requireAccessible=${await requiresAccessibleMedia(store)} />`);
+  });
+
+  router.post("/admin/resources", admins, async (request, response) => {
+    await setRequireAccessibleMedia(store, request.body.requireAccessible === "true");
+    response.redirect(303, "/admin/resources?notice=saved");
+  });
+}
