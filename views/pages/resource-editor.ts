@@ -171,7 +171,7 @@ export function ResourceEditorPage(props: {
         ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
             <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
             <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${summaryLabel(t, language, name)}: ${errorMessage(t, key, props.params[name])}</a></li>`)}
+              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: summaryLabel(t, language, name), error: errorMessage(t, key, props.params[name]) })}</a></li>`)}
             </ul>
           </div>`
         : null}
