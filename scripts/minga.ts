@@ -10,7 +10,9 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, SETTINGS } from "../src/config.ts";
 import { AccountError, createAccount } from "../src/domain/accounts.ts";
 import { saveOrganizationProfile } from "../src/domain/organization.ts";
-import { validatePracticeFields } from "../src/domain/practice.ts";
+import { slugify, validatePracticeFields } from "../src/domain/practice.ts";
+import { validateLearningFields } from "../src/domain/learning.ts";
+import { validateResourceFields } from "../src/domain/resource.ts";
 import { createInstance, OriginMismatchError, type Instance } from "../src/instance.ts";
 import { configureLogging } from "../src/logging.ts";
 import { ROLES, type Role } from "../src/storage/types.ts";
@@ -26,7 +28,7 @@ Commands:
   help                                   Show this help.
   create-account --username U --password-file F --role admin|editor|reviewer|member [--display-name NAME]
                                          Create an account; the password is read from the first line of F.
-  seed-demo                              Create the demo organization profile and good practices (safe to run again).
+  seed-demo                              Create the demo organization profile, good practices, learning opportunities and resources (safe to run again).
   import-practices FILE [--draft]        Import good practices from a JSON file: one practice object or an array.
   follow @handle@host                    Follow a partner organization; its practices arrive after it accepts.
   unfollow @handle@host                  Stop following a partner and remove its practices from the library.
@@ -36,6 +38,42 @@ ${SETTINGS.map((setting) => `  ${setting.name.padEnd(24)} ${setting.description}
 `;
 
 class UsageError extends Error {}
+
+/** Creates the demo learning opportunities whose title's slug is still free, so running seed-demo twice changes nothing. */
+async function importDemoLearning(instance: Instance, entries: Record<string, unknown>[]): Promise<{ created: number; skipped: number }> {
+  let created = 0;
+  let skipped = 0;
+  for (const entry of entries) {
+    const result = validateLearningFields(entry);
+    if (!result.ok) throw new UsageError(`Demo learning opportunity is invalid: ${JSON.stringify(result.errors)}`);
+    const title = result.value.text[result.value.primaryLanguage]!.title;
+    if (await instance.store.learning.slugExists(slugify(title))) {
+      skipped++;
+      continue;
+    }
+    await instance.learning.create(result.value, null);
+    created++;
+  }
+  return { created, skipped };
+}
+
+/** Creates the demo resources (links, no files) whose title's slug is still free. */
+async function importDemoResources(instance: Instance, entries: Record<string, unknown>[]): Promise<{ created: number; skipped: number }> {
+  let created = 0;
+  let skipped = 0;
+  for (const entry of entries) {
+    const result = validateResourceFields(entry);
+    if (!result.ok) throw new UsageError(`Demo resource is invalid: ${JSON.stringify(result.errors)}`);
+    const title = result.value.text[result.value.primaryLanguage]!.title;
+    if (await instance.store.resources.slugExists(slugify(title))) {
+      skipped++;
+      continue;
+    }
+    await instance.resources.create(result.value, { file: null, captions: [] }, null, { publish: true });
+    created++;
+  }
+  return { created, skipped };
+}
 
 interface ImportablePractice {
   slug?: string;
@@ -100,7 +138,12 @@ async function run(argv: string[]): Promise<void> {
         const content = JSON.parse(fs.readFileSync(DEMO_CONTENT, "utf8"));
         await saveOrganizationProfile(instance.store, { ...content.organization, primaryLanguage: config.defaultLanguage });
         const { created, skipped } = await importPractices(instance, content.practices, true);
-        console.log(`Demo organization profile saved; ${created} practices created, ${skipped} already present.`);
+        const learning = await importDemoLearning(instance, content.learning ?? []);
+        const resources = await importDemoResources(instance, content.resources ?? []);
+        console.log(
+          `Demo organization profile saved; ${created} practices created, ${skipped} already present; ` +
+            `${learning.created} learning opportunities and ${resources.created} resources created, ${learning.skipped + resources.skipped} already present.`,
+        );
         break;
       }
       case "import-practices": {
