@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 
 import { loadConfig } from "../src/config.ts";
 import { saveOrganizationProfile } from "../src/domain/organization.ts";
+import { validateLearningFields } from "../src/domain/learning.ts";
 import { validatePracticeFields } from "../src/domain/practice.ts";
 import { createInstance } from "../src/instance.ts";
 import { configureLogging } from "../src/logging.ts";
@@ -34,6 +35,11 @@ try {
     if (!result.ok) throw new Error(`Demo practice ${entry.slug} is invalid`);
     await instance.practices.create(result.value, null, { publish: true, slug: entry.slug });
   }
+  for (const entry of demo.learning) {
+    const result = validateLearningFields(entry);
+    if (!result.ok) throw new Error("A demo learning opportunity is invalid");
+    await instance.learning.create(result.value, null);
+  }
   // A practice written in all three languages, so each screenshot shows its own language.
   const featured = demo.practices.find((practice: { text: Record<string, unknown> }) => Object.keys(practice.text).length === 3).slug;
   await instance.listen("localhost");
@@ -47,6 +53,8 @@ try {
       ["home", "/"],
       ["library", "/library"],
       ["practice", `/practices/${featured}`],
+      ["calendar", "/calendar"],
+      ["organizations", "/organizations"],
     ];
     for (const [name, pagePath] of pages) {
       await page.goto(`http://localhost:${PORT}${pagePath}?lang=${language}`);
