@@ -39,6 +39,7 @@ export const MINGA_CONTEXT = {
     periodEnd: { "@id": "schema:endDate", "@type": "xsd:date" },
     practiceStatus: "minga:practiceStatus",
     evidenceLevel: "minga:evidenceLevel",
+    archived: { "@id": "minga:archived", "@type": "xsd:boolean" },
     license: { "@id": "schema:license" },
     results: { "@id": "minga:results", "@container": "@language" },
     challenges: { "@id": "minga:challenges", "@container": "@language" },

@@ -87,6 +87,8 @@ export function practiceToArticle(practice: Practice, links: ArticleLinks, count
     replicationConditions: languageMap(practice, (text) => text.replication),
   };
   if (practice.periodEnd) article.periodEnd = practice.periodEnd;
+  // Archived practices stay public but are no longer current; readers and partners show them so.
+  if (practice.status === "archived") article.archived = true;
   if (practice.focalPoint?.federate) {
     article.focalPoint = { focalPointName: practice.focalPoint.name, focalPointEmail: practice.focalPoint.email };
   }

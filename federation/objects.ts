@@ -1,6 +1,7 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Article, Create, Mention, Note } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
+import { isPublic } from "../src/domain/workflow.ts";
 
 import type { Practice } from "../src/domain/practice.ts";
 import { absolute, PATHS } from "../src/domain/urls.ts";
@@ -88,7 +89,7 @@ export function buildNote(ctx: Context, reply: Reply, authorUsername: string, me
 export function registerObjects(federation: Federation<FederationServices>): void {
   federation.setObjectDispatcher(Article, "/practices/{slug}", async (ctx, values) => {
     const practice = await ctx.data.store.practices.bySlug(values.slug);
-    if (!practice || !practice.local || practice.status !== "published" || practice.deleted) return null;
+    if (!practice || !practice.local || !isPublic(practice.status) || practice.deleted) return null;
     return buildArticle(ctx, practice);
   });
 
@@ -104,7 +105,7 @@ export function registerObjects(federation: Federation<FederationServices>): voi
     .setOrderedCollectionDispatcher("replies", Note, "/practices/{slug}/replies", async (ctx, values) => {
       const { store } = ctx.data;
       const practice = await store.practices.bySlug(values.slug);
-      if (!practice || !practice.local || practice.status !== "published" || practice.deleted) return null;
+      if (!practice || !practice.local || !isPublic(practice.status) || practice.deleted) return null;
       const replies = (await store.replies.listForRoot(practice.iri)).filter((reply) => !reply.deleted && !reply.hidden);
       return { items: replies.map((reply) => new URL(reply.iri)) as unknown as Note[] };
     })

@@ -180,7 +180,7 @@ export async function importPartnerArticle(ctx: Ctx, iri: string, sourceActor: s
     attributedTo: sourceActor,
     sourceActor,
     authorAccountId: null,
-    status: "published",
+    status: compacted.archived === true || compacted.archived === "true" ? "archived" : "published",
     bodyHtml: parsed.bodyHtml,
     published: parsed.published,
     updated,

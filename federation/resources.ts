@@ -1,5 +1,6 @@
 import type { Context, Federation, RequestContext } from "@fedify/fedify";
 import { Audio, Create, Delete, Page, Tombstone, Update, Video } from "@fedify/vocab";
+import { isPublic } from "../src/domain/workflow.ts";
 
 import { slugify } from "../src/domain/practice.ts";
 import type { Resource } from "../src/domain/resource.ts";
@@ -39,7 +40,7 @@ export async function buildResourceObject(ctx: Ctx, resource: Resource): Promise
 export function registerResourceObjects(federation: Federation<FederationServices>): void {
   federation.setObjectDispatcher(Page, "/resources/{slug}", async (ctx, values) => {
     const resource = await ctx.data.store.resources.bySlug(values.slug);
-    if (!resource || !resource.local || resource.status !== "published" || resource.deleted) return null;
+    if (!resource || !resource.local || !isPublic(resource.status) || resource.deleted) return null;
     return (await buildResourceObject(ctx, resource)) as Page;
   });
 }

@@ -142,6 +142,7 @@ describe("accessibility of the pages", function () {
         `/moderation/replies/delete?reply=${reply}`,
         "/admin/accounts",
         "/admin/organization",
+        "/review",
         "/calendar",
         learningPath,
         "/learning/new",

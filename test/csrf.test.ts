@@ -50,6 +50,7 @@ describe("CSRF protection", () => {
     [`/practices/${slug}/edit`, practiceForm("Forged edit")],
     [`/practices/${slug}/delete`, { confirm: "yes" }],
     [`/practices/${slug}/replies`, { content: "Forged reply", language: "en" }],
+    [`/practices/${slug}/review`, { action: "unpublish", comment: "Forged" }],
     ["/learning", learningForm("Forged training")],
     [`/learning/${learningSlug}/edit`, learningForm("Forged training edit")],
     [`/learning/${learningSlug}/delete`, { confirm: "yes" }],

@@ -44,12 +44,22 @@ describe("practices over HTTP", () => {
     expect((await running.instance.store.practices.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(0);
   });
 
-  it("refuses the editor to members", async () => {
+  it("lets members submit but not publish", async () => {
     const member = new Browser(running.origin);
     await member.signIn("member");
-    expect((await member.post("/practices", practiceForm())).status).to.equal(403);
+    const submitted = await member.post("/practices", practiceForm("Submitted by a member"));
+    expect(submitted.status).to.equal(303);
+    expect(submitted.headers.get("location")).to.contain("notice=submitted");
+    const slug = slugFrom(submitted.headers.get("location"));
+    expect((await running.instance.store.practices.bySlug(slug))?.status).to.equal("submitted");
+    // Nothing public yet: readers and partners get 404 until a reviewer publishes it.
+    expect((await fetch(`${running.origin}/practices/${slug}`)).status).to.equal(404);
+    expect((await fetch(`${running.origin}/practices/${slug}`, { headers: AP })).status).to.equal(404);
+    // A member cannot edit it once handed in, nor take a reviewer's step.
+    expect((await member.get(`/practices/${slug}/edit`)).status).to.equal(404);
+    expect((await member.post(`/practices/${slug}/review`, { action: "publish", comment: "" })).status).to.equal(403);
     expect((await new Browser(running.origin).post("/practices", practiceForm())).status).to.equal(303);
-    expect((await running.instance.store.practices.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(0);
+    expect((await running.instance.store.practices.list({ limit: 10, offset: 0 })).total).to.equal(0);
   });
 
   it("serves one URL as HTML and JSON-LD", async () => {

@@ -44,8 +44,8 @@ interface Slugs {
 const CASES: Case[] = [
   { name: "read a published practice", allowed: EVERYONE, request: (browser, slugs) => browser.get(`/practices/${slugs.published}`) },
   { name: "read a draft", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/practices/${slugs.draft}`) },
-  { name: "open the new practice form", allowed: ["editor", "admin"], request: (browser) => browser.get("/practices/new") },
-  { name: "create a practice", allowed: ["editor", "admin"], request: (browser, _slugs, who) => browser.post("/practices", practiceForm(`Created by ${who}`)) },
+  { name: "open the new practice form", allowed: ["member", "editor", "admin"], request: (browser) => browser.get("/practices/new") },
+  { name: "create a practice", allowed: ["member", "editor", "admin"], request: (browser, _slugs, who) => browser.post("/practices", practiceForm(`Created by ${who}`)) },
   { name: "open the edit form", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/practices/${slugs.published}/edit`) },
   {
     name: "save an edit",
@@ -101,6 +101,12 @@ const CASES: Case[] = [
   { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
   { name: "unfollow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }) },
   { name: "change follow approval", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/approval", { required: "false" }) },
+  { name: "open the review queue", allowed: ["reviewer", "editor", "admin"], request: (browser) => browser.get("/review") },
+  {
+    name: "comment in a practice's review",
+    allowed: ["reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.post(`/practices/${slugs.published}/review`, { action: "comment", comment: "Looks right." }),
+  },
   { name: "open the moderation queue", allowed: ["reviewer", "editor", "admin"], request: (browser) => browser.get("/moderation") },
   { name: "hide a reply", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.post("/moderation/replies/hide", { reply: slugs.reply }) },
   { name: "show a reply again", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.post("/moderation/replies/show", { reply: slugs.reply }) },

@@ -1,5 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Article, Audio, Event, Note, Page, Video, isActor, type Create, type Delete, type Update } from "@fedify/vocab";
+import { isPublic as isPublicStatus } from "../../src/domain/workflow.ts";
 
 import { sanitizeRemoteHtml, htmlToText } from "../../src/domain/text.ts";
 import type { Reply } from "../../src/storage/types.ts";
@@ -18,7 +19,7 @@ type Ctx = InboxContext<FederationServices>;
 async function resolveDiscussion(ctx: Ctx, inReplyTo: string): Promise<{ rootIri: string; local: boolean } | null> {
   const { store } = ctx.data;
   const practice = await store.practices.byIri(inReplyTo);
-  if (practice && !practice.deleted && practice.status === "published") return { rootIri: practice.iri, local: practice.local };
+  if (practice && !practice.deleted && isPublicStatus(practice.status)) return { rootIri: practice.iri, local: practice.local };
   const parent = await store.replies.byIri(inReplyTo);
   if (parent) {
     const root = await store.practices.byIri(parent.rootIri);

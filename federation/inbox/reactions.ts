@@ -1,5 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Announce, Like, type Undo } from "@fedify/vocab";
+import { isPublic } from "../../src/domain/workflow.ts";
 
 import type { ReactionType } from "../../src/storage/types.ts";
 import type { FederationServices } from "../services.ts";
@@ -11,7 +12,7 @@ type Ctx = InboxContext<FederationServices>;
 async function isReactable(ctx: Ctx, iri: string): Promise<boolean> {
   const { store } = ctx.data;
   const practice = await store.practices.byIri(iri);
-  if (practice) return !practice.deleted && practice.status === "published";
+  if (practice) return !practice.deleted && isPublic(practice.status);
   const reply = await store.replies.byIri(iri);
   return reply !== null && !reply.deleted;
 }

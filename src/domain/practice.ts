@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import type { WorkflowStatus } from "./workflow.ts";
+
 import {
   EVIDENCE_LEVELS,
   GCM_OBJECTIVES,
@@ -66,7 +68,7 @@ export interface Practice extends PracticeFields {
   sourceActor: string | null;
   /** Local account that wrote it; null for remote practices. */
   authorAccountId: number | null;
-  status: "draft" | "published";
+  status: WorkflowStatus;
   /**
    * Sanitized HTML body per language, for remote copies whose body arrives as
    * HTML; null for local practices, whose body is rendered from `text`.

@@ -3,10 +3,20 @@ import type { Account, Store } from "../storage/types.ts";
 import type { DomainEvents } from "./events.ts";
 import { slugify, type Practice, type PracticeFields } from "./practice.ts";
 import { absolute, PATHS } from "./urls.ts";
+import { ACTIONS_NEEDING_COMMENT, allowedActions, federationChange, isPublic, statusAfter, type ReviewAction } from "./workflow.ts";
 
 const log = logger("domain", "practices");
 
 const RESERVED_SLUGS = ["new"];
+
+export const MAX_REVIEW_COMMENT_LENGTH = 5000;
+
+/** A review action that cannot be taken; `code` names why, for a translated message. */
+export class ReviewError extends Error {
+  constructor(readonly code: "notAllowed" | "commentRequired" | "commentTooLong") {
+    super(code);
+  }
+}
 
 /** Creates, edits and deletes the organization's own practices, and reports each change to federation through DomainEvents. */
 export class PracticeService {
@@ -27,11 +37,11 @@ export class PracticeService {
     return slug;
   }
 
-  async create(fields: PracticeFields, author: Account | null, options: { publish: boolean; slug?: string }): Promise<Practice> {
+  async create(fields: PracticeFields, author: Account | null, options: { publish: boolean; submit?: boolean; slug?: string }): Promise<Practice> {
     // Two creations with the same title can pick the same free slug at once; the loser takes the next one.
     for (let attempt = 1; attempt <= 5; attempt++) {
       const slug = await this.uniqueSlug(fields.text[fields.primaryLanguage]!.title, options.slug);
-      const practice = this.#newPractice(fields, author, options.publish, slug);
+      const practice = this.#newPractice(fields, author, options.publish, slug, options.submit ?? false);
       if (!(await this.store.practices.insertNew(practice))) {
         log.debug("Slug {slug} was taken while creating a practice; trying the next one", { slug, attempt });
         continue;
@@ -43,7 +53,7 @@ export class PracticeService {
     throw new Error("Could not find a free slug for the practice after 5 attempts");
   }
 
-  #newPractice(fields: PracticeFields, author: Account | null, publish: boolean, slug: string): Practice {
+  #newPractice(fields: PracticeFields, author: Account | null, publish: boolean, slug: string, submit: boolean): Practice {
     const now = new Date().toISOString();
     return {
       ...fields,
@@ -54,7 +64,7 @@ export class PracticeService {
       attributedTo: this.groupIri,
       sourceActor: null,
       authorAccountId: author?.id ?? null,
-      status: publish ? "published" : "draft",
+      status: publish ? "published" : submit ? "submitted" : "draft",
       bodyHtml: null,
       published: publish ? now : null,
       updated: now,
@@ -62,24 +72,60 @@ export class PracticeService {
     };
   }
 
-  /** Saves an edit; publishing a draft sends Create, editing a published practice sends Update. */
-  async update(existing: Practice, fields: PracticeFields, options: { publish: boolean }): Promise<Practice> {
-    const now = new Date().toISOString();
-    const wasPublished = existing.status === "published";
-    const publish = wasPublished || options.publish;
-    const practice: Practice = {
-      ...existing,
-      ...fields,
-      status: publish ? "published" : "draft",
-      published: existing.published ?? (publish ? now : null),
-      // Mastodon applies an Update only when `updated` moves forward.
-      updated: now > existing.updated ? now : new Date(Date.parse(existing.updated) + 1).toISOString(),
-    };
-    await this.store.practices.save(practice);
+  /**
+   * Saves an edit. An edit keeps the practice's status, except that `publish`
+   * makes it public (Create) and `submit` hands a draft in for review;
+   * editing a public practice sends Update.
+   */
+  async update(existing: Practice, fields: PracticeFields, options: { publish: boolean; submit?: boolean }): Promise<Practice> {
+    let status = existing.status;
+    if (options.publish && !isPublic(status)) status = "published";
+    else if (options.submit && status === "draft") status = "submitted";
+    const practice = await this.#save({ ...existing, ...fields }, status);
     log.info("Updated practice {slug}", { slug: practice.slug, status: practice.status });
-    if (wasPublished) await this.events.practiceUpdated(practice);
-    else if (publish) await this.events.practicePublished(practice);
+    await this.#announce(existing.status, practice);
     return practice;
+  }
+
+  /**
+   * Moves a practice along its review: checks that the action is open to
+   * this person in this status, records it with its comment in the review
+   * history, and sends what the change means for partners.
+   */
+  async review(existing: Practice, action: ReviewAction, by: Account, comment: string): Promise<Practice> {
+    const isAuthor = existing.authorAccountId === by.id;
+    if (!existing.local || existing.deleted || !allowedActions(existing.status, by.role, isAuthor).includes(action)) {
+      throw new ReviewError("notAllowed");
+    }
+    const text = comment.trim();
+    if (ACTIONS_NEEDING_COMMENT.includes(action) && !text) throw new ReviewError("commentRequired");
+    if (text.length > MAX_REVIEW_COMMENT_LENGTH) throw new ReviewError("commentTooLong");
+    const status = statusAfter(existing.status, action);
+    const practice = status === existing.status ? existing : await this.#save(existing, status);
+    await this.store.reviews.add({ itemIri: existing.iri, accountId: by.id, action, fromStatus: existing.status, toStatus: status, comment: text, created: new Date().toISOString() });
+    log.info("Review of practice {slug}: {action} by {username}", { slug: existing.slug, action, username: by.username, status });
+    if (status !== existing.status) await this.#announce(existing.status, practice);
+    return practice;
+  }
+
+  async #save(practice: Practice, status: Practice["status"]): Promise<Practice> {
+    const now = new Date().toISOString();
+    const saved: Practice = {
+      ...practice,
+      status,
+      published: practice.published ?? (isPublic(status) ? now : null),
+      // Mastodon applies an Update only when `updated` moves forward.
+      updated: now > practice.updated ? now : new Date(Date.parse(practice.updated) + 1).toISOString(),
+    };
+    await this.store.practices.save(saved);
+    return saved;
+  }
+
+  async #announce(before: Practice["status"], practice: Practice): Promise<void> {
+    const change = federationChange(before, practice.status);
+    if (change === "create") await this.events.practicePublished(practice);
+    else if (change === "delete") await this.events.practiceDeleted(practice);
+    else if (change === "update" || (change === "none" && isPublic(practice.status))) await this.events.practiceUpdated(practice);
   }
 
   /** Marks the practice deleted: its URL then returns 410 and its slug is never given out again. */
@@ -88,6 +134,6 @@ export class PracticeService {
     const practice: Practice = { ...existing, deleted: now, updated: now };
     await this.store.practices.save(practice);
     log.info("Deleted practice {slug}", { slug: practice.slug });
-    if (existing.status === "published") await this.events.practiceDeleted(practice);
+    if (isPublic(existing.status)) await this.events.practiceDeleted(practice);
   }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { isCalendarDate, type FieldErrors } from "./practice.ts";
+import type { WorkflowStatus } from "./workflow.ts";
 import { isLanguage, LANGUAGES, LICENCES, REGIONS, THEME_IDS, type Language } from "./vocabulary.ts";
 
 /** Kinds of resource. `video` and `audio` are audio-video material, played on their page and federated as Video or Audio. */
@@ -92,7 +93,7 @@ export interface Resource extends ResourceFields {
   attributedTo: string;
   sourceActor: string | null;
   authorAccountId: number | null;
-  status: "draft" | "published";
+  status: WorkflowStatus;
   file: ResourceFile | null;
   captions: CaptionTrack[];
   /** Sanitized HTML description per language for partner copies; null for local resources. */

@@ -2,7 +2,9 @@ import { logger } from "../logging.ts";
 import type { Account, Store } from "../storage/types.ts";
 import { slugify } from "./practice.ts";
 import { missingAccessibility, type CaptionTrack, type Resource, type ResourceFields, type ResourceFile } from "./resource.ts";
+import { MAX_REVIEW_COMMENT_LENGTH, ReviewError } from "./practices.ts";
 import { absolute } from "./urls.ts";
+import { ACTIONS_NEEDING_COMMENT, allowedActions, federationChange, isPublic, statusAfter, type ReviewAction } from "./workflow.ts";
 
 const log = logger("domain", "resources");
 
@@ -73,7 +75,7 @@ export class ResourceService {
     if (missing.length > 0 && (await requiresAccessibleMedia(this.store))) throw new InaccessibleMediaError(missing);
   }
 
-  async create(fields: ResourceFields, files: ResourceFiles, author: Account | null, options: { publish: boolean }): Promise<Resource> {
+  async create(fields: ResourceFields, files: ResourceFiles, author: Account | null, options: { publish: boolean; submit?: boolean }): Promise<Resource> {
     if (options.publish) await this.#checkPublishable({ ...fields, captions: files.captions });
     // Two creations with the same title can pick the same free slug at once; the loser takes the next one.
     for (let attempt = 1; attempt <= 5; attempt++) {
@@ -90,7 +92,7 @@ export class ResourceService {
         attributedTo: this.groupIri,
         sourceActor: null,
         authorAccountId: author?.id ?? null,
-        status: options.publish ? "published" : "draft",
+        status: options.publish ? "published" : options.submit ? "submitted" : "draft",
         descriptionHtml: null,
         published: options.publish ? now : null,
         updated: now,
@@ -104,26 +106,58 @@ export class ResourceService {
     throw new Error("Could not find a free slug for the resource after 5 attempts");
   }
 
-  /** Saves an edit; publishing a draft sends Create, editing a published resource sends Update. */
-  async update(existing: Resource, fields: ResourceFields, files: ResourceFiles, options: { publish: boolean }): Promise<Resource> {
-    const wasPublished = existing.status === "published";
-    const publish = wasPublished || options.publish;
-    if (publish) await this.#checkPublishable({ ...fields, captions: files.captions });
-    const now = new Date().toISOString();
-    const resource: Resource = {
-      ...existing,
-      ...fields,
-      ...files,
-      status: publish ? "published" : "draft",
-      published: existing.published ?? (publish ? now : null),
-      // Mastodon applies an Update only when `updated` moves forward.
-      updated: now > existing.updated ? now : new Date(Date.parse(existing.updated) + 1).toISOString(),
-    };
-    await this.store.resources.save(resource);
+  /**
+   * Saves an edit. An edit keeps the resource's status, except that
+   * `publish` makes it public (Create) and `submit` hands a draft in for
+   * review; editing a public resource sends Update.
+   */
+  async update(existing: Resource, fields: ResourceFields, files: ResourceFiles, options: { publish: boolean; submit?: boolean }): Promise<Resource> {
+    let status = existing.status;
+    if (options.publish && !isPublic(status)) status = "published";
+    else if (options.submit && status === "draft") status = "submitted";
+    if (isPublic(status)) await this.#checkPublishable({ ...fields, captions: files.captions });
+    const resource = await this.#save({ ...existing, ...fields, ...files }, status);
     log.info("Updated resource {slug}", { slug: resource.slug, status: resource.status });
-    if (wasPublished) await this.events.resourceUpdated(resource);
-    else if (publish) await this.events.resourcePublished(resource);
+    await this.#announce(existing.status, resource);
     return resource;
+  }
+
+  /** Moves a resource along its review, as PracticeService.review does for practices. */
+  async review(existing: Resource, action: ReviewAction, by: Account, comment: string): Promise<Resource> {
+    const isAuthor = existing.authorAccountId === by.id;
+    if (!existing.local || existing.deleted || !allowedActions(existing.status, by.role, isAuthor).includes(action)) {
+      throw new ReviewError("notAllowed");
+    }
+    const text = comment.trim();
+    if (ACTIONS_NEEDING_COMMENT.includes(action) && !text) throw new ReviewError("commentRequired");
+    if (text.length > MAX_REVIEW_COMMENT_LENGTH) throw new ReviewError("commentTooLong");
+    const status = statusAfter(existing.status, action);
+    if (isPublic(status) && !isPublic(existing.status)) await this.#checkPublishable(existing);
+    const resource = status === existing.status ? existing : await this.#save(existing, status);
+    await this.store.reviews.add({ itemIri: existing.iri, accountId: by.id, action, fromStatus: existing.status, toStatus: status, comment: text, created: new Date().toISOString() });
+    log.info("Review of resource {slug}: {action} by {username}", { slug: existing.slug, action, username: by.username, status });
+    if (status !== existing.status) await this.#announce(existing.status, resource);
+    return resource;
+  }
+
+  async #save(resource: Resource, status: Resource["status"]): Promise<Resource> {
+    const now = new Date().toISOString();
+    const saved: Resource = {
+      ...resource,
+      status,
+      published: resource.published ?? (isPublic(status) ? now : null),
+      // Mastodon applies an Update only when `updated` moves forward.
+      updated: now > resource.updated ? now : new Date(Date.parse(resource.updated) + 1).toISOString(),
+    };
+    await this.store.resources.save(saved);
+    return saved;
+  }
+
+  async #announce(before: Resource["status"], resource: Resource): Promise<void> {
+    const change = federationChange(before, resource.status);
+    if (change === "create") await this.events.resourcePublished(resource);
+    else if (change === "delete") await this.events.resourceDeleted(resource);
+    else if (change === "update" || (change === "none" && isPublic(resource.status))) await this.events.resourceUpdated(resource);
   }
 
   /** Marks the resource deleted: its URL then returns 410 and its slug is never given out again. Its files stay, since other resources may share them. */
@@ -131,6 +165,6 @@ export class ResourceService {
     const now = new Date().toISOString();
     await this.store.resources.save({ ...existing, deleted: now, updated: now });
     log.info("Deleted resource {slug}", { slug: existing.slug });
-    if (existing.status === "published") await this.events.resourceDeleted({ ...existing, deleted: now, updated: now });
+    if (isPublic(existing.status)) await this.events.resourceDeleted({ ...existing, deleted: now, updated: now });
   }
 }

@@ -406,6 +406,24 @@ export interface ResourceRepository {
   unhideByReason(hidden: string): Promise<number>;
 }
 
+/** One step in an item's review: who moved it, from which status to which, and what they wrote. */
+export interface ReviewEntry {
+  id?: number;
+  itemIri: string;
+  accountId: number | null;
+  action: string;
+  fromStatus: string;
+  toStatus: string;
+  comment: string;
+  created: string;
+}
+
+export interface ReviewRepository {
+  add(entry: ReviewEntry): Promise<void>;
+  /** An item's history, oldest first. */
+  forItem(itemIri: string): Promise<ReviewEntry[]>;
+}
+
 /** Everything an instance stores. */
 export interface Store {
   practices: PracticeRepository;
@@ -421,6 +439,7 @@ export interface Store {
   inboundLog: InboundLogRepository;
   moderation: ModerationRepository;
   deliveries: DeliveryHealthRepository;
+  reviews: ReviewRepository;
   invitations: InvitationRepository;
   passwordResets: PasswordResetRepository;
   learning: LearningRepository;

@@ -23,6 +23,7 @@ import { registerLearningRoutes, registerLearningTombstones } from "./routes/lea
 import { registerModerationRoutes } from "./routes/moderation.ts";
 import { registerOrganizationRoutes } from "./routes/organizations.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
+import { registerReviewRoutes } from "./routes/review.ts";
 import { registerResourceRoutes, registerResourceTombstones } from "./routes/resources.ts";
 import { isUploadRequest } from "./uploads.ts";
 import { registerSignUpRoutes } from "./routes/sign-up.ts";
@@ -145,13 +146,17 @@ export function createApp(services: WebServices): express.Express {
   registerAuthRoutes(router, services);
   registerEditorRoutes(router, services);
   registerLearningRoutes(router, services);
-  registerResourceRoutes(router, services);
+  const { showResource } = registerResourceRoutes(router, services);
   registerAdminRoutes(router, services);
   registerModerationRoutes(router, services);
   registerOrganizationRoutes(router, services);
   registerAccountRoutes(router, services);
   registerSignUpRoutes(router, services);
-  registerPageRoutes(router, services);
+  const { showPractice } = registerPageRoutes(router, services);
+  registerReviewRoutes(router, services, {
+    practice: (request, response, practice, review, status) => showPractice(request, response, practice, undefined, status, review),
+    resource: (request, response, resource, review, status) => showResource(request, response, resource, review, status),
+  });
   app.use(router);
 
   app.use(async (request: Request, response: Response, next: NextFunction) => {

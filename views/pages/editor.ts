@@ -107,7 +107,17 @@ export function Checkboxes(props: FieldProps & { options: readonly (string | num
 }
 
 /** Renders the practice editor: text in up to three languages, then the practice profile. Errors sit next to their fields and are summarised on top. */
-export function EditorPage(props: { context: PageContext; form: PracticeForm; errors: FormErrors; action: string; isNew: boolean; published: boolean; deleteAction: string | null }) {
+export function EditorPage(props: {
+  context: PageContext;
+  form: PracticeForm;
+  errors: FormErrors;
+  action: string;
+  isNew: boolean;
+  published: boolean;
+  deleteAction: string | null;
+  /** A member writing a practice hands it in for review instead of publishing it. */
+  submitOnly?: boolean;
+}) {
   const { t } = props.context;
   const common = { t, form: props.form, errors: props.errors };
   const errorEntries = Object.entries(props.errors);
@@ -174,8 +184,11 @@ export function EditorPage(props: { context: PageContext; form: PracticeForm; er
         <div class="actions">
           ${props.published
             ? html`<button type="submit" name="action" value="publish">${t("editor.saveChanges")}</button>`
-            : html`<button type="submit" name="action" value="publish">${t("editor.publish")}</button>
-                <button type="submit" name="action" value="draft" class="secondary">${t("editor.saveDraft")}</button>`}
+            : props.submitOnly
+              ? html`<button type="submit" name="action" value="submit">${t("review.submitForReview")}</button>
+                  <button type="submit" name="action" value="draft" class="secondary">${t("editor.saveDraft")}</button>`
+              : html`<button type="submit" name="action" value="publish">${t("editor.publish")}</button>
+                  <button type="submit" name="action" value="draft" class="secondary">${t(props.isNew ? "editor.saveDraft" : "review.saveWithoutPublishing")}</button>`}
         </div>
       </form>
       ${props.deleteAction

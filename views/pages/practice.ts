@@ -5,6 +5,7 @@ import { Discussion, type ReplyView } from "../components/discussion.ts";
 import { practicePath } from "../components/practice-card.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
+import { isPublic } from "../../src/domain/workflow.ts";
 
 function TextSection(props: { title: string; text: string; lang?: string }) {
   if (!props.text) return null;
@@ -25,6 +26,8 @@ export function PracticePage(props: {
   replyTo: ReplyView | null;
   replyForm: { content: string; language: string; error: string | null };
   canEdit: boolean;
+  /** The review panel, for the practice's author and the staff. */
+  review?: unknown;
 }) {
   const { t, language } = props.context;
   const { practice } = props;
@@ -57,7 +60,7 @@ export function PracticePage(props: {
             : null}
           ${practice.local ? null : html`<p class="origin">${t("practice.fromPartner", { source: props.sourceName ?? new URL(practice.iri).host })}${" "}
               <a href=${practice.url} rel="noopener">${t("practice.viewOriginal")}</a></p>`}
-          ${practice.status === "draft" ? html`<p class="badge">${t("practice.draft")}</p>` : null}
+          ${practice.status !== "published" ? html`<p class="badge">${t(`review.statuses.${practice.status}`)}</p>` : null}
           ${props.canEdit
             ? html`<p class="actions"><a href=${`${path}/edit`}>${t("practice.edit")}</a></p>`
             : null}
@@ -94,7 +97,8 @@ export function PracticePage(props: {
           </dl>
         </section>
       </article>
-      ${practice.status === "published"
+      ${props.review ?? null}
+      ${isPublic(practice.status)
         ? html`<${Discussion} context=${props.context} itemIri=${practice.iri} pagePath=${path} replies=${props.replies}
             likes=${props.likes} shares=${props.shares} replyTo=${props.replyTo} form=${props.replyForm} />`
         : null}

@@ -26,7 +26,14 @@ function Player(props: { context: PageContext; resource: Resource; file: Resourc
 }
 
 /** A resource's page: its text in the reader's language, the file, link or player, the transcript and the details. */
-export function ResourcePage(props: { context: PageContext; resource: Resource; sourceName: string | null; canEdit: boolean }) {
+export function ResourcePage(props: {
+  context: PageContext;
+  resource: Resource;
+  sourceName: string | null;
+  canEdit: boolean;
+  /** The review panel, for the resource's author and the staff. */
+  review?: unknown;
+}) {
   const { t, language } = props.context;
   const { resource } = props;
   const chosen = pickLanguage(resource.text, language, resource.primaryLanguage)!;
@@ -54,7 +61,7 @@ export function ResourcePage(props: { context: PageContext; resource: Resource; 
             : null}
           ${resource.local ? null : html`<p class="origin">${t("practice.fromPartner", { source: props.sourceName ?? new URL(resource.iri).host })}${" "}
               <a href=${resource.url} rel="noopener">${t("practice.viewOriginal")}</a></p>`}
-          ${resource.status === "draft" ? html`<p class="badge">${t("resources:draft")}</p>` : null}
+          ${resource.status !== "published" ? html`<p class="badge">${t(`review.statuses.${resource.status}`)}</p>` : null}
           ${media && missing.length > 0 ? html`<p class="notice">${t(`resources:notAccessible.${missing.join("And")}`)}</p>` : null}
           ${props.canEdit ? html`<p class="actions"><a href=${`${path}/edit`}>${t("resources:edit")}</a></p>` : null}
         </header>
@@ -111,6 +118,7 @@ export function ResourcePage(props: { context: PageContext; resource: Resource; 
           </dl>
         </section>
       </article>
+      ${props.review ?? null}
     <//>
   `;
 }

@@ -78,7 +78,7 @@ export class MongoPracticeRepository implements PracticeRepository {
 
   async list(query: PracticeQuery): Promise<{ items: Practice[]; total: number }> {
     const filter: Filter<PracticeDocument> = { "practice.deleted": null };
-    if (!query.includeDrafts) filter["practice.status"] = "published";
+    if (!query.includeDrafts) filter["practice.status"] = { $in: ["published", "archived"] };
     if (!query.includeHidden) filter.hidden = null;
     if (query.local !== undefined) filter["practice.local"] = query.local;
     if (query.theme) filter["practice.themes"] = query.theme;

@@ -21,7 +21,7 @@ import {
   MongoKeyRepository,
   MongoRemoteActorRepository,
 } from "./federation.ts";
-import { MongoModerationRepository } from "./moderation.ts";
+import { MongoModerationRepository, MongoReviewRepository } from "./moderation.ts";
 import { MongoResourceRepository } from "./resources.ts";
 
 /** Database used when neither the caller nor the connection string names one. */
@@ -65,6 +65,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       inboundLog: new MongoInboundLogRepository(database),
       moderation: new MongoModerationRepository(database),
       deliveries: new MongoDeliveryHealthRepository(database),
+      reviews: new MongoReviewRepository(database),
       invitations: new MongoInvitationRepository(database),
       passwordResets: new MongoPasswordResetRepository(database),
       learning: new MongoLearningRepository(database),

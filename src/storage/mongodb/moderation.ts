@@ -1,6 +1,6 @@
 import type { Collection, Db } from "mongodb";
 
-import type { ActorBlock, AuditEntry, DomainRule, ModerationRepository, Report } from "../types.ts";
+import type { ActorBlock, AuditEntry, DomainRule, ModerationRepository, Report, ReviewEntry, ReviewRepository } from "../types.ts";
 import { COLLECTIONS, isDuplicateKeyError, nextSequence, readPage } from "./database.ts";
 
 interface DomainRuleDocument extends Omit<DomainRule, "domain"> {
@@ -111,5 +111,27 @@ export class MongoModerationRepository implements ModerationRepository {
     const total = await this.auditDocuments.countDocuments();
     const documents = await readPage(this.auditDocuments.find().sort({ _id: -1 }), limit, offset);
     return { items: documents.map(({ _id, ...rest }) => ({ ...rest, id: _id })), total };
+  }
+}
+
+interface ReviewDocument extends Omit<ReviewEntry, "id"> {
+  _id: number;
+}
+
+export class MongoReviewRepository implements ReviewRepository {
+  private readonly entries: Collection<ReviewDocument>;
+
+  constructor(private readonly database: Db) {
+    this.entries = database.collection<ReviewDocument>(COLLECTIONS.reviewLog);
+  }
+
+  async add(entry: ReviewEntry): Promise<void> {
+    const id = await nextSequence(this.database, COLLECTIONS.reviewLog);
+    const { id: _ignored, ...rest } = entry;
+    await this.entries.insertOne({ ...rest, _id: id });
+  }
+
+  async forItem(itemIri: string): Promise<ReviewEntry[]> {
+    return (await this.entries.find({ itemIri }).sort({ _id: 1 }).toArray()).map(({ _id, ...rest }) => ({ ...rest, id: _id }));
   }
 }

@@ -63,7 +63,7 @@ export class MongoResourceRepository implements ResourceRepository {
 
   async list(query: ResourceQuery): Promise<{ items: Resource[]; total: number }> {
     const filter: Filter<ResourceDocument> = { "resource.deleted": null };
-    if (!query.includeDrafts) filter["resource.status"] = "published";
+    if (!query.includeDrafts) filter["resource.status"] = { $in: ["published", "archived"] };
     if (!query.includeHidden) filter.hidden = null;
     if (query.local !== undefined) filter["resource.local"] = query.local;
     if (query.media !== undefined) filter["resource.resourceType"] = query.media ? { $in: MEDIA_TYPES } : { $nin: MEDIA_TYPES };

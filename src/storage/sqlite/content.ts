@@ -67,7 +67,7 @@ export class SqlitePracticeRepository implements PracticeRepository {
   async list(query: PracticeQuery): Promise<{ items: Practice[]; total: number }> {
     const conditions = ["deleted IS NULL"];
     const parameters: (string | number)[] = [];
-    if (!query.includeDrafts) conditions.push("status = 'published'");
+    if (!query.includeDrafts) conditions.push("status IN ('published', 'archived')");
     if (!query.includeHidden) conditions.push("hidden IS NULL");
     if (query.local !== undefined) {
       conditions.push("local = ?");
@@ -104,7 +104,7 @@ export class SqlitePracticeRepository implements PracticeRepository {
 
   async countBySource(): Promise<Map<string, number>> {
     const rows = this.database
-      .prepare("SELECT source_actor, COUNT(*) AS n FROM practices WHERE local = 0 AND deleted IS NULL AND hidden IS NULL AND status = 'published' GROUP BY source_actor")
+      .prepare("SELECT source_actor, COUNT(*) AS n FROM practices WHERE local = 0 AND deleted IS NULL AND hidden IS NULL AND status IN ('published', 'archived') GROUP BY source_actor")
       .all() as Row[];
     return new Map(rows.map((row) => [row.source_actor as string, row.n as number]));
   }

@@ -223,6 +223,20 @@ const MIGRATIONS: string[] = [
   CREATE INDEX resources_listing ON resources (deleted, status, published);
   CREATE INDEX resources_source_actor ON resources (source_actor);
   `,
+  // Review history of practices and resources: each status change and reviewer comment.
+  `
+  CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY,
+    item_iri TEXT NOT NULL,
+    account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+    action TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    created TEXT NOT NULL
+  );
+  CREATE INDEX review_log_item ON review_log (item_iri, id);
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

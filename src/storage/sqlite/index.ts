@@ -14,7 +14,7 @@ import {
   SqliteKeyRepository,
   SqliteRemoteActorRepository,
 } from "./federation.ts";
-import { SqliteModerationRepository } from "./moderation.ts";
+import { SqliteModerationRepository, SqliteReviewRepository } from "./moderation.ts";
 import { SqliteResourceRepository } from "./resources.ts";
 
 export { openDatabase };
@@ -35,6 +35,7 @@ export function createSqliteStore(database: DatabaseSync): Store {
     inboundLog: new SqliteInboundLogRepository(database),
     moderation: new SqliteModerationRepository(database),
     deliveries: new SqliteDeliveryHealthRepository(database),
+    reviews: new SqliteReviewRepository(database),
     invitations: new SqliteInvitationRepository(database),
     passwordResets: new SqlitePasswordResetRepository(database),
     learning: new SqliteLearningRepository(database),

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 
-import type { ActorBlock, AuditEntry, DomainRule, ModerationRepository, Report } from "../types.ts";
+import type { ActorBlock, AuditEntry, DomainRule, ModerationRepository, Report, ReviewEntry, ReviewRepository } from "../types.ts";
 
 type Row = Record<string, unknown>;
 
@@ -132,4 +132,27 @@ export class SqliteModerationRepository implements ModerationRepository {
 
 function toActorBlock(row: Row): ActorBlock {
   return { actorIri: row.actor_iri as string, reason: row.reason as string, created: row.created as string, createdBy: row.created_by as string };
+}
+
+export class SqliteReviewRepository implements ReviewRepository {
+  constructor(private readonly database: DatabaseSync) {}
+
+  async add(entry: ReviewEntry): Promise<void> {
+    this.database
+      .prepare("INSERT INTO review_log (item_iri, account_id, action, from_status, to_status, comment, created) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(entry.itemIri, entry.accountId, entry.action, entry.fromStatus, entry.toStatus, entry.comment, entry.created);
+  }
+
+  async forItem(itemIri: string): Promise<ReviewEntry[]> {
+    return (this.database.prepare("SELECT * FROM review_log WHERE item_iri = ? ORDER BY id").all(itemIri) as Row[]).map((row) => ({
+      id: row.id as number,
+      itemIri: row.item_iri as string,
+      accountId: (row.account_id as number | null) ?? null,
+      action: row.action as string,
+      fromStatus: row.from_status as string,
+      toStatus: row.to_status as string,
+      comment: row.comment as string,
+      created: row.created as string,
+    }));
+  }
 }

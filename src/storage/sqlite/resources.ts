@@ -63,7 +63,7 @@ export class SqliteResourceRepository implements ResourceRepository {
   async list(query: ResourceQuery): Promise<{ items: Resource[]; total: number }> {
     const conditions = ["deleted IS NULL"];
     const parameters: (string | number)[] = [];
-    if (!query.includeDrafts) conditions.push("status = 'published'");
+    if (!query.includeDrafts) conditions.push("status IN ('published', 'archived')");
     if (!query.includeHidden) conditions.push("hidden IS NULL");
     if (query.local !== undefined) {
       conditions.push("local = ?");

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response, Router } from "express";
 
 import { validatePracticeFields, type Practice } from "../../domain/practice.ts";
+import { isPublic } from "../../domain/workflow.ts";
 import type { Account } from "../../storage/types.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
@@ -22,6 +23,24 @@ export function requireRole(services: WebServices, roles: Account["role"][]) {
 
 const EMPTY_FORM: PracticeForm = { licence: "CC-BY-4.0" };
 
+/** Who reviews and publishes; members write drafts and hand them in. */
+export function isStaff(account: Account | null): boolean {
+  return account !== null && account.role !== "member";
+}
+
+/** Staff edit any local practice; a member edits their own while it is a draft. */
+export function mayEditPractice(account: Account | null, practice: Practice): boolean {
+  if (!practice.local || account === null) return false;
+  return isStaff(account) || (practice.authorAccountId === account.id && practice.status === "draft");
+}
+
+/** What the editor's buttons ask for: staff publish unless they save a draft, members submit unless they save a draft. */
+export function saveOptions(account: Account, action: unknown): { publish: boolean; submit: boolean } {
+  if (action === "draft") return { publish: false, submit: false };
+  if (!isStaff(account) || action === "submit") return { publish: false, submit: true };
+  return { publish: true, submit: false };
+}
+
 /** Reviewers edit and translate practices but do not delete them. */
 function mayDelete(account: Account | null): boolean {
   return account?.role === "admin" || account?.role === "editor";
@@ -30,7 +49,8 @@ function mayDelete(account: Account | null): boolean {
 export function registerEditorRoutes(router: Router, services: WebServices): void {
   const { store, practices } = services;
   const editors = requireRole(services, ["admin", "editor"]);
-  const reviewers = requireRole(services, ["admin", "editor", "reviewer"]);
+  const writers = requireRole(services, ["admin", "editor", "member"]);
+  const signedIn = requireRole(services, ["admin", "editor", "reviewer", "member"]);
 
   async function showEditor(request: Request, response: Response, form: PracticeForm, errors: FormErrors, existing: Practice | null) {
     const context = await pageContext(services, request, response);
@@ -39,44 +59,47 @@ export function registerEditorRoutes(router: Router, services: WebServices): voi
     sendPage(
       response,
       html`<${EditorPage} context=${context} form=${form} errors=${errors} action=${action} isNew=${existing === null}
-        published=${existing?.status === "published"} deleteAction=${existing && mayDelete(response.locals.account) ? `${practicePath(existing)}/delete` : null} />`,
+        published=${existing !== null && isPublic(existing.status)} submitOnly=${!isStaff(response.locals.account)}
+        deleteAction=${existing && mayDelete(response.locals.account) ? `${practicePath(existing)}/delete` : null} />`,
       status,
     );
   }
 
   async function editable(request: Request, response: Response): Promise<Practice | null> {
     const practice = await store.practices.bySlug(String(request.params.slug));
-    if (practice && practice.local && !practice.deleted) return practice;
+    const account = response.locals.account as Account | null;
+    if (practice && practice.local && !practice.deleted && (mayDelete(account) || mayEditPractice(account, practice))) return practice;
     const context = await pageContext(services, request, response);
     sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
     return null;
   }
 
-  router.get("/practices/new", editors, async (request, response) => {
+  router.get("/practices/new", writers, async (request, response) => {
     await showEditor(request, response, { ...EMPTY_FORM, primaryLanguage: response.locals.language }, {}, null);
   });
 
-  router.post("/practices", editors, async (request, response) => {
+  router.post("/practices", writers, async (request, response) => {
     const form = request.body as PracticeForm;
     const result = validatePracticeFields(formToInput(form));
     if (!result.ok) return showEditor(request, response, form, errorsToFormFields(result.errors), null);
-    const practice = await practices.create(result.value, response.locals.account, { publish: form.action !== "draft" });
-    response.redirect(303, `${practicePath(practice)}?notice=${practice.status === "published" ? "published" : "draftSaved"}`);
+    const practice = await practices.create(result.value, response.locals.account, saveOptions(response.locals.account, form.action));
+    const notice = practice.status === "published" ? "published" : practice.status === "submitted" ? "submitted" : "draftSaved";
+    response.redirect(303, `${practicePath(practice)}?notice=${notice}`);
   });
 
-  router.get("/practices/:slug/edit", reviewers, async (request, response) => {
+  router.get("/practices/:slug/edit", signedIn, async (request, response) => {
     const practice = await editable(request, response);
     if (practice) await showEditor(request, response, practiceToForm(practice), {}, practice);
   });
 
-  router.post("/practices/:slug/edit", reviewers, async (request, response) => {
+  router.post("/practices/:slug/edit", signedIn, async (request, response) => {
     const practice = await editable(request, response);
     if (!practice) return;
     const form = request.body as PracticeForm;
     const result = validatePracticeFields(formToInput(form));
     if (!result.ok) return showEditor(request, response, form, errorsToFormFields(result.errors), practice);
-    const saved = await practices.update(practice, result.value, { publish: form.action !== "draft" });
-    response.redirect(303, `${practicePath(saved)}?notice=saved`);
+    const saved = await practices.update(practice, result.value, saveOptions(response.locals.account, form.action));
+    response.redirect(303, `${practicePath(saved)}?notice=${saved.status === "submitted" && practice.status === "draft" ? "submitted" : "saved"}`);
   });
 
   router.post("/practices/:slug/delete", editors, async (request, response) => {

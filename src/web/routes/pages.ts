@@ -1,4 +1,8 @@
 import type { Request, Response, Router } from "express";
+import { isPublic } from "../../domain/workflow.ts";
+import { ReviewPanel } from "../../../views/components/review.ts";
+import { mayEditPractice } from "./editor.ts";
+import { reviewActions, reviewHistory, seesReview } from "./review.ts";
 
 import { postLocalReply } from "../../domain/discussion.ts";
 import { organizationProfile } from "../../domain/organization.ts";
@@ -58,11 +62,8 @@ export async function describeReplies(store: Store, replies: Reply[]): Promise<R
   return views;
 }
 
-function canEdit(account: Account | null, practice: Practice): boolean {
-  return practice.local && account !== null && account.role !== "member";
-}
 
-export function registerPageRoutes(router: Router, services: WebServices): void {
+export function registerPageRoutes(router: Router, services: WebServices) {
   const { store, config } = services;
 
   router.get("/", async (request, response) => {
@@ -87,11 +88,18 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
     sendPage(response, html`<${LibraryPage} context=${context} entries=${entries} total=${total} page=${page} theme=${theme} kind=${kind} sourceNames=${names} />`);
   });
 
-  async function showPractice(request: Request, response: Response, practice: Practice | null, replyForm = { content: "", language: "", error: null as string | null }, status = 200) {
+  async function showPractice(
+    request: Request,
+    response: Response,
+    practice: Practice | null,
+    replyForm = { content: "", language: "", error: null as string | null },
+    status = 200,
+    reviewForm = { comment: "", error: null as string | null },
+  ) {
     const context = await pageContext(services, request, response);
     const account = context.account;
     const hiddenFromReader = practice?.hidden && (account === null || account.role === "member");
-    if (!practice || hiddenFromReader || (practice.status === "draft" && !canEdit(account, practice))) {
+    if (!practice || hiddenFromReader || (!isPublic(practice.status) && !seesReview(account, practice))) {
       return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
     }
     if (practice.deleted) {
@@ -108,7 +116,11 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
     sendPage(
       response,
       html`<${PracticePage} context=${context} practice=${practice} sourceName=${practice.sourceActor ? names.get(practice.sourceActor) : null}
-        replies=${replies} likes=${counts.like} shares=${counts.announce} replyTo=${replyTo} replyForm=${replyForm} canEdit=${canEdit(account, practice)} />`,
+        replies=${replies} likes=${counts.like} shares=${counts.announce} replyTo=${replyTo} replyForm=${replyForm}
+        canEdit=${mayEditPractice(account, practice)} review=${seesReview(account, practice)
+          ? html`<${ReviewPanel} context=${context} action=${`${practicePath(practice)}/review`} status=${practice.status}
+              history=${await reviewHistory(store, practice.iri)} actions=${reviewActions(account, practice)} comment=${reviewForm.comment} error=${reviewForm.error} />`
+          : null} />`,
       status,
     );
   }
@@ -126,7 +138,7 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
 
   async function reply(request: Request, response: Response, practice: Practice | null) {
     const account = response.locals.account as Account | null;
-    if (!practice || practice.deleted || practice.status !== "published") return showPractice(request, response, practice);
+    if (!practice || practice.deleted || !isPublic(practice.status)) return showPractice(request, response, practice);
     if (!account) return response.redirect(303, `/sign-in?next=${encodeURIComponent(practicePath(practice))}`);
     const content = String(request.body.content ?? "");
     const language = isLanguage(request.body.language) ? request.body.language : (response.locals.language as string);
@@ -157,4 +169,5 @@ export function registerPageRoutes(router: Router, services: WebServices): void 
     const practice = await store.practices.bySlug(request.params.slug);
     await reply(request, response, practice && !practice.local ? practice : null);
   });
+  return { showPractice };
 }

@@ -24,6 +24,9 @@ import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { resourceErrorsToFormFields, resourceFormToInput, resourceToForm, type ErrorParams, type ResourceForm } from "../resource-form.ts";
 import { filesDirectory, keptFile, parseUpload, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
 import { requireRole } from "./editor.ts";
+import { reviewActions, reviewHistory, seesReview } from "./review.ts";
+import { ReviewPanel } from "../../../views/components/review.ts";
+import { isPublic } from "../../domain/workflow.ts";
 
 const log = logger("web", "resources");
 
@@ -60,7 +63,7 @@ function canEdit(account: Account | null, resource: Resource): boolean {
   return resource.local && account !== null && account.role !== "member";
 }
 
-export function registerResourceRoutes(router: Router, services: WebServices): void {
+export function registerResourceRoutes(router: Router, services: WebServices) {
   const { store, config, resources } = services;
   const editors = requireRole(services, ["admin", "editor"]);
   const reviewers = requireRole(services, ["admin", "editor", "reviewer"]);
@@ -209,13 +212,13 @@ export function registerResourceRoutes(router: Router, services: WebServices): v
     response.redirect(303, "/library?notice=resourceDeleted");
   });
 
-  async function showResource(request: Request, response: Response, resource: Resource | null) {
+  async function showResource(request: Request, response: Response, resource: Resource | null, reviewForm = { comment: "", error: null as string | null }, status = 200) {
     const notice = typeof request.query.notice === "string" && /^[a-zA-Z]+$/.test(request.query.notice) ? request.query.notice : null;
     const context = await pageContext(services, request, response);
     if (notice) context.notice = context.t(`resources:notices.${notice}`, { defaultValue: "" }) || null;
     const account = context.account;
     const hiddenFromReader = resource?.hidden && (account === null || account.role === "member");
-    if (!resource || hiddenFromReader || (resource.status === "draft" && !canEdit(account, resource))) return notFound(request, response);
+    if (!resource || hiddenFromReader || (!isPublic(resource.status) && !seesReview(account, resource))) return notFound(request, response);
     if (resource.deleted) {
       return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:gone.title")} message=${context.t("resources:gone.message")} />`, 410);
     }
@@ -224,7 +227,11 @@ export function registerResourceRoutes(router: Router, services: WebServices): v
       const actor = await store.remoteActors.byIri(resource.sourceActor);
       sourceName = actor?.name ?? actor?.handle ?? new URL(resource.sourceActor).host;
     }
-    sendPage(response, html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${canEdit(account, resource)} />`);
+    const review = seesReview(account, resource)
+      ? html`<${ReviewPanel} context=${context} action=${`/resources/${encodeURIComponent(resource.slug)}/review`} status=${resource.status}
+          history=${await reviewHistory(store, resource.iri)} actions=${reviewActions(account, resource)} comment=${reviewForm.comment} error=${reviewForm.error} />`
+      : null;
+    sendPage(response, html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${canEdit(account, resource)} review=${review} />`, status);
   }
 
   router.get("/resources/:slug", async (request, response) => {
@@ -271,4 +278,5 @@ export function registerResourceRoutes(router: Router, services: WebServices): v
     await setRequireAccessibleMedia(store, request.body.requireAccessible === "true");
     response.redirect(303, "/admin/resources?notice=saved");
   });
+  return { showResource };
 }

@@ -1,0 +1,58 @@
+import type { Role } from "../storage/types.ts";
+
+/**
+ * Where a practice or resource stands on its way to readers: written
+ * (draft), handed in (submitted), being read by a reviewer (in review),
+ * public (published), or kept for the record but no longer current
+ * (archived). Published and archived items are public and federate.
+ */
+export const WORKFLOW_STATUSES = ["draft", "submitted", "in_review", "published", "archived"] as const;
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
+/** True for statuses whose items readers see and partners receive. */
+export function isPublic(status: WorkflowStatus): boolean {
+  return status === "published" || status === "archived";
+}
+
+/** What someone can do to an item's status, each with a record in its review history. */
+export const REVIEW_ACTIONS = ["submit", "start", "changes", "publish", "archive", "restore", "unpublish", "comment"] as const;
+export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
+
+const STAFF: Role[] = ["reviewer", "editor", "admin"];
+const MANAGERS: Role[] = ["editor", "admin"];
+
+/** Which statuses each action starts from, what it leads to, and who may take it besides the item's author. */
+const TRANSITIONS: Record<ReviewAction, { from: WorkflowStatus[]; to: WorkflowStatus | null; roles: Role[]; author: boolean }> = {
+  submit: { from: ["draft"], to: "submitted", roles: STAFF, author: true },
+  start: { from: ["submitted"], to: "in_review", roles: STAFF, author: false },
+  changes: { from: ["submitted", "in_review"], to: "draft", roles: STAFF, author: false },
+  publish: { from: ["draft", "submitted", "in_review"], to: "published", roles: STAFF, author: false },
+  archive: { from: ["published"], to: "archived", roles: MANAGERS, author: false },
+  restore: { from: ["archived"], to: "published", roles: MANAGERS, author: false },
+  unpublish: { from: ["published", "archived"], to: "draft", roles: MANAGERS, author: false },
+  comment: { from: [...WORKFLOW_STATUSES], to: null, roles: STAFF, author: true },
+};
+
+/** Actions that need a comment, because the author must learn why. */
+export const ACTIONS_NEEDING_COMMENT: ReviewAction[] = ["changes", "comment"];
+
+/** The actions a person may take on an item in this status; `isAuthor` when they wrote it. */
+export function allowedActions(status: WorkflowStatus, role: Role, isAuthor: boolean): ReviewAction[] {
+  return REVIEW_ACTIONS.filter((action) => {
+    const rule = TRANSITIONS[action];
+    return rule.from.includes(status) && (rule.roles.includes(role) || (rule.author && isAuthor));
+  });
+}
+
+/** The status an action leads to; the same status for a comment. */
+export function statusAfter(status: WorkflowStatus, action: ReviewAction): WorkflowStatus {
+  return TRANSITIONS[action].to ?? status;
+}
+
+/** What federation must send when an item moves between statuses: nothing, its Create, an Update, or a Delete. */
+export function federationChange(before: WorkflowStatus, after: WorkflowStatus): "none" | "create" | "update" | "delete" {
+  if (!isPublic(before) && isPublic(after)) return "create";
+  if (isPublic(before) && !isPublic(after)) return "delete";
+  if (isPublic(before) && isPublic(after) && before !== after) return "update";
+  return "none";
+}

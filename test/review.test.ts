@@ -1,0 +1,128 @@
+import { expect } from "chai";
+
+import { allowedActions, federationChange, statusAfter } from "../src/domain/workflow.ts";
+import { resourceForm } from "./support/files.ts";
+import { addAccount, Browser, eventually, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+import { RemoteServer } from "./support/remote-actor.ts";
+
+describe("review workflow rules", () => {
+  it("opens each step to the right people", () => {
+    expect(allowedActions("draft", "member", true)).to.deep.equal(["submit", "comment"]);
+    expect(allowedActions("draft", "member", false)).to.deep.equal([]);
+    expect(allowedActions("submitted", "member", true)).to.deep.equal(["comment"]);
+    expect(allowedActions("submitted", "reviewer", false)).to.deep.equal(["start", "changes", "publish", "comment"]);
+    expect(allowedActions("published", "reviewer", false)).to.deep.equal(["comment"]);
+    expect(allowedActions("published", "editor", false)).to.deep.equal(["archive", "unpublish", "comment"]);
+    expect(allowedActions("archived", "admin", false)).to.deep.equal(["restore", "unpublish", "comment"]);
+  });
+
+  it("maps status changes to activities", () => {
+    expect(statusAfter("in_review", "changes")).to.equal("draft");
+    expect(federationChange("in_review", "published")).to.equal("create");
+    expect(federationChange("published", "archived")).to.equal("update");
+    expect(federationChange("archived", "draft")).to.equal("delete");
+    expect(federationChange("draft", "submitted")).to.equal("none");
+  });
+});
+
+describe("review workflow", function () {
+  this.timeout(90_000);
+  let running: RunningInstance;
+  let follower: RemoteServer;
+  let member: Browser;
+  let reviewer: Browser;
+  let editor: Browser;
+  let slug = "";
+  let iri = "";
+
+  before(async () => {
+    running = await startInstance();
+    for (const [name, role] of [["member", "member"], ["reviewer", "reviewer"], ["editor", "editor"]] as const) await addAccount(running.instance, name, role);
+    member = new Browser(running.origin);
+    reviewer = new Browser(running.origin);
+    editor = new Browser(running.origin);
+    await member.signIn("member");
+    await reviewer.signIn("reviewer");
+    await editor.signIn("editor");
+    follower = new RemoteServer();
+    await follower.start();
+    await follower.follow(running.origin, "/actors/org", `${follower.origin}/follows/1`);
+  });
+
+  after(async () => {
+    await follower.stop();
+    await running.stop();
+  });
+
+  const received = (type: string, objectId: string) =>
+    follower.received.map((entry) => entry.body as { type?: string; object?: { id?: string; archived?: boolean } | string }).filter((body) => {
+      const id = typeof body.object === "string" ? body.object : body.object?.id;
+      return body.type === type && id === objectId;
+    });
+
+  async function review(browser: Browser, action: string, comment = ""): Promise<Response> {
+    return browser.post(`/practices/${slug}/review`, { action, comment });
+  }
+
+  it("takes a member's submission through review to publication", async () => {
+    const created = await member.post("/practices", practiceForm("Reviewed practice"));
+    slug = new URL(created.headers.get("location")!, running.origin).pathname.split("/")[2];
+    iri = `${running.origin}/practices/${slug}`;
+    expect((await reviewer.get("/review").then((response) => response.text()))).to.contain("Reviewed practice");
+
+    expect((await review(reviewer, "start")).status).to.equal(303);
+    const refused = await review(reviewer, "changes", "   ");
+    expect(refused.status).to.equal(422);
+    const page = await refused.text();
+    expect(page).to.contain('id="review-comment-error"');
+    expect(page).to.contain('aria-describedby="review-comment-hint review-comment-error"');
+    expect((await review(reviewer, "changes", "Please name the partner organizations.")).status).to.equal(303);
+    expect((await running.instance.store.practices.bySlug(slug))?.status).to.equal("draft");
+
+    // The author reads the comment, edits the draft and hands it in again.
+    const own = await (await member.get(`/practices/${slug}`)).text();
+    expect(own).to.contain("Please name the partner organizations.");
+    const resubmitted = await member.post(`/practices/${slug}/edit`, { ...practiceForm("Reviewed practice"), partners: "Red de Apoyo", action: "submit" });
+    expect(resubmitted.status).to.equal(303);
+    expect((await running.instance.store.practices.bySlug(slug))?.status).to.equal("submitted");
+    expect(received("Create", iri)).to.have.length(0);
+
+    expect((await review(reviewer, "publish", "Clear and well documented.")).status).to.equal(303);
+    await eventually(async () => received("Create", iri).length === 1, "the Create at the follower");
+    expect((await fetch(iri)).status).to.equal(200);
+    const history = await running.instance.store.reviews.forItem(iri);
+    expect(history.map((entry) => entry.action)).to.deep.equal(["start", "changes", "publish"]);
+  });
+
+  it("archives with Update and withdraws with Delete", async () => {
+    expect((await review(reviewer, "archive")).status, "reviewers do not archive").to.equal(403);
+    expect((await review(editor, "archive")).status).to.equal(303);
+    await eventually(async () => received("Update", iri).length > 0, "the Update at the follower");
+    // Partners re-fetch the Article from its origin on Update; the served document says it is archived.
+    const served = (await (await fetch(iri, { headers: { Accept: "application/activity+json" } })).json()) as { archived?: boolean };
+    expect(served.archived).to.equal(true);
+    const archived = await (await fetch(iri)).text();
+    expect(archived).to.contain("Archived");
+    expect(await (await fetch(`${running.origin}/library`)).text()).to.contain("Reviewed practice");
+
+    expect((await review(editor, "restore")).status).to.equal(303);
+    expect((await review(editor, "unpublish", "Out of date.")).status).to.equal(303);
+    await eventually(async () => received("Delete", iri).length === 1, "the Delete at the follower");
+    expect((await fetch(iri)).status).to.equal(404);
+    expect((await fetch(iri, { headers: { Accept: "application/activity+json" } })).status).to.equal(404);
+    expect(await (await fetch(`${running.origin}/library`)).text()).not.to.contain("Reviewed practice");
+  });
+
+  it("takes a resource through review too", async () => {
+    const created = await editor.postMultipart("/resources", { ...resourceForm("Reviewed guide", { link: "https://publisher.example/reviewed" }), action: "draft" });
+    expect(created.status).to.equal(303);
+    const resourceSlug = new URL(created.headers.get("location")!, running.origin).pathname.split("/")[2];
+    const resourceIri = `${running.origin}/resources/${resourceSlug}`;
+    expect((await editor.post(`/resources/${resourceSlug}/review`, { action: "submit", comment: "" })).status).to.equal(303);
+    expect((await reviewer.get("/review").then((response) => response.text()))).to.contain("Reviewed guide");
+    expect((await member.post(`/resources/${resourceSlug}/review`, { action: "publish", comment: "" })).status).to.equal(404);
+    expect((await reviewer.post(`/resources/${resourceSlug}/review`, { action: "publish", comment: "" })).status).to.equal(303);
+    await eventually(async () => received("Create", resourceIri).length === 1, "the resource's Create at the follower");
+    expect((await running.instance.store.resources.bySlug(resourceSlug))?.status).to.equal("published");
+  });
+});

@@ -1,0 +1,84 @@
+import type { ReviewAction, WorkflowStatus } from "../../src/domain/workflow.ts";
+import { CsrfField, html, type PageContext } from "../html.ts";
+
+/** One step of an item's review history, with the name of who took it. */
+export interface ReviewStep {
+  who: string;
+  action: string;
+  toStatus: string;
+  comment: string;
+  created: string;
+}
+
+function formatDate(language: string, iso: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+}
+
+/**
+ * The review panel under an item, for its author and the staff: where it
+ * stands, what was said, and the actions open to the reader, each a button
+ * of one form that also carries a comment.
+ */
+export function ReviewPanel(props: {
+  context: PageContext;
+  action: string;
+  status: WorkflowStatus;
+  history: ReviewStep[];
+  actions: ReviewAction[];
+  comment: string;
+  error: string | null;
+}) {
+  const { t, language } = props.context;
+  return html`
+    <section aria-labelledby="review-heading" class="review card">
+      <h2 id="review-heading">${t("review.title")}</h2>
+      <p>${t("review.statusIs")} <strong>${t(`review.statuses.${props.status}`)}</strong></p>
+      ${props.history.length === 0 ? html`<p>${t("review.noHistory")}</p>` : html`
+        <ol class="review-history">
+          ${props.history.map((step) => html`<li>
+            <p><time datetime=${step.created}>${formatDate(language, step.created)}</time> · ${step.who} · ${t(`review.actions.${step.action}`)}</p>
+            ${step.comment ? html`<blockquote class="report-comment">${step.comment}</blockquote>` : null}
+          </li>`)}
+        </ol>`}
+      ${props.actions.length === 0 ? null : html`
+        <form method="post" action=${props.action} class="narrow" novalidate>
+          <${CsrfField} context=${props.context} />
+          <div class="field">
+            <label for="review-comment">${t("review.comment")}</label>
+            <p class="hint" id="review-comment-hint">${t("review.commentHint")}</p>
+            <textarea id="review-comment" name="comment" rows="3" aria-invalid=${props.error ? "true" : undefined}
+              aria-describedby=${props.error ? "review-comment-hint review-comment-error" : "review-comment-hint"}>${props.comment}</textarea>
+            ${props.error ? html`<p class="field-error" id="review-comment-error">${t(`errors:${props.error}`)}</p>` : null}
+          </div>
+          <div class="actions">
+            ${props.actions.map((action) => html`<button type="submit" name="action" value=${action}
+              class=${action === "publish" || action === "submit" ? undefined : action === "unpublish" ? "danger" : "secondary"}>${t(`review.buttons.${action}`)}</button>`)}
+          </div>
+        </form>`}
+    </section>
+  `;
+}
+
+/** An item waiting for review, as the queue lists it. */
+export interface QueueItem {
+  title: string;
+  href: string;
+  kind: "practice" | "resource";
+  status: WorkflowStatus;
+  author: string;
+  updated: string;
+}
+
+/** Items submitted or in review, oldest first, so nothing waits forever. */
+export function ReviewQueue(props: { context: PageContext; items: QueueItem[] }) {
+  const { t, language } = props.context;
+  return html`
+    ${props.items.length === 0 ? html`<p>${t("review.queueEmpty")}</p>` : html`
+      <ul class="partners">
+        ${props.items.map((item) => html`<li class="card">
+          <h2><a href=${item.href}>${item.title}</a></h2>
+          <p>${t(`review.kinds.${item.kind}`)} · ${t(`review.statuses.${item.status}`)} · ${item.author} · <time datetime=${item.updated}>${formatDate(language, item.updated)}</time></p>
+        </li>`)}
+      </ul>`}
+  `;
+}
