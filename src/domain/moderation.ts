@@ -147,6 +147,7 @@ export class Moderation {
       for (const author of await this.store.replies.remoteAuthors()) if (covered(author)) hiddenReplies += await this.store.replies.hideByAuthor(author, marker);
       for (const source of await this.store.practices.sourceActors()) if (covered(source)) hiddenCopies += await this.store.practices.setHiddenForSource(source, marker);
       for (const source of await this.store.learning.sourceActors()) if (covered(source)) hiddenCopies += await this.store.learning.setHiddenForSource(source, marker);
+      for (const source of await this.store.consultations.sourceActors()) if (covered(source)) hiddenCopies += await this.store.consultations.setHiddenForSource(source, marker);
     }
     const pausedFollows = followers + following;
     await this.#audit(by, "domain.block", domain, JSON.stringify({ reason: rule.reason, hideContent, hiddenReplies, hiddenCopies, pausedFollows }));
@@ -166,7 +167,8 @@ export class Moderation {
     this.#rules = null;
     const marker = `domain:${domain}`;
     const shownReplies = await this.store.replies.unhideByReason(marker);
-    const shownCopies = (await this.store.practices.unhideByReason(marker)) + (await this.store.learning.unhideByReason(marker));
+    const shownCopies =
+      (await this.store.practices.unhideByReason(marker)) + (await this.store.learning.unhideByReason(marker)) + (await this.store.consultations.unhideByReason(marker));
     await this.#audit(by, rule.kind === "block" ? "domain.unblock" : "domain.disallow", domain, JSON.stringify({ shownReplies, shownCopies }));
     return true;
   }

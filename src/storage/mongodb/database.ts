@@ -22,6 +22,7 @@ export const COLLECTIONS = {
   invitations: "invitations",
   passwordResets: "password_resets",
   learning: "learning_opportunities",
+  consultations: "consultations",
 } as const;
 
 interface CounterDocument {
@@ -103,5 +104,8 @@ export async function createIndexes(database: Db): Promise<void> {
     database.collection(COLLECTIONS.learning).createIndex({ "item.slug": 1 }, { unique: true, name: "learning_slug" }),
     database.collection(COLLECTIONS.learning).createIndex({ "item.deleted": 1, endsAt: 1, startsAt: 1 }, { name: "learning_calendar" }),
     database.collection(COLLECTIONS.learning).createIndex({ "item.sourceActor": 1 }, { name: "learning_source_actor" }),
+    database.collection(COLLECTIONS.consultations).createIndex({ "item.slug": 1 }, { unique: true, name: "consultations_slug" }),
+    database.collection(COLLECTIONS.consultations).createIndex({ "item.deleted": 1, closesAt: 1, opensAt: 1 }, { name: "consultations_dates" }),
+    database.collection(COLLECTIONS.consultations).createIndex({ "item.sourceActor": 1 }, { name: "consultations_source_actor" }),
   ]);
 }

@@ -12,6 +12,7 @@ import { MongoInvitationRepository, MongoPasswordResetRepository } from "./accou
 import { MongoAccountRepository, MongoSessionRepository, MongoSettingRepository } from "./accounts.ts";
 import { MongoPracticeRepository, MongoReactionRepository, MongoReplyRepository } from "./content.ts";
 import { createIndexes } from "./database.ts";
+import { MongoConsultationRepository } from "./consultations.ts";
 import { MongoLearningRepository } from "./learning.ts";
 import {
   MongoDeliveryHealthRepository,
@@ -67,6 +68,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       invitations: new MongoInvitationRepository(database),
       passwordResets: new MongoPasswordResetRepository(database),
       learning: new MongoLearningRepository(database),
+      consultations: new MongoConsultationRepository(database),
       async close() {
         await client.close();
       },
