@@ -12,6 +12,7 @@ import { onFollowAccepted, onFollowed, onFollowRejected, onUnfollowed } from "./
 import { record, typeName } from "./inbox/journal.ts";
 import { onFlagged } from "./inbox/flags.ts";
 import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
+import { registerConsultationCollections } from "./consultations.ts";
 import { registerLearningObjects } from "./learning.ts";
 import { describeDeliveryError, ModeratedOutboxQueue, noteOutboxError } from "./moderated-queue.ts";
 import { registerObjects } from "./objects.ts";
@@ -109,6 +110,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
   registerActors(federation);
   registerObjects(federation);
   registerLearningObjects(federation);
+  registerConsultationCollections(federation);
   registerCollections(federation, version);
   const outbound = new Outbound(federation, services);
 

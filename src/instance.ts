@@ -3,6 +3,7 @@ import http from "node:http";
 import path from "node:path";
 
 import type { Config } from "./config.ts";
+import { ConsultationService } from "./domain/consultation-service.ts";
 import { LearningService } from "./domain/learning-service.ts";
 import { PracticeService } from "./domain/practices.ts";
 import { Moderation } from "./domain/moderation.ts";
@@ -12,6 +13,7 @@ import type { Store } from "./storage/types.ts";
 import { createApp } from "./web/app.ts";
 import { createI18n } from "./web/i18n.ts";
 import { createMingaFederation, type MingaFederation } from "../federation/index.ts";
+import { ConsultationOutbound } from "../federation/consultations.ts";
 import { LearningOutbound } from "../federation/learning.ts";
 import type { Outbound } from "../federation/outbound.ts";
 import { KeyPairs } from "../federation/keys.ts";
@@ -28,6 +30,7 @@ export interface Instance {
   federation: MingaFederation;
   practices: PracticeService;
   learning: LearningService;
+  consultations: ConsultationService;
   moderation: Moderation;
   /** Serves HTTP and runs the delivery queue until close(). */
   listen(host?: string): Promise<http.Server>;
@@ -71,9 +74,10 @@ export async function createInstance(config: Config): Promise<Instance> {
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;
   const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
   const learning = new LearningService(store, config.origin, groupIri, new LearningOutbound(federation.federation, services));
+  const consultations = new ConsultationService(store, config.origin, groupIri, new ConsultationOutbound(federation.federation, services));
   const i18n = await createI18n(config.defaultLanguage);
   const reservedHandles = [config.organizationHandle, INSTANCE_ACTOR];
-  const app = createApp({ config, store, federation, practices, learning, i18n, moderation, reservedHandles });
+  const app = createApp({ config, store, federation, practices, learning, consultations, i18n, moderation, reservedHandles });
 
   let server: http.Server | null = null;
   const queueStop = new AbortController();
@@ -85,6 +89,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     federation,
     practices,
     learning,
+    consultations,
     moderation,
     reservedHandles,
     async listen(host?: string) {

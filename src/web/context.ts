@@ -9,6 +9,7 @@ import { pickLanguage } from "../domain/text.ts";
 import type { Store } from "../storage/types.ts";
 import { renderDocument, type PageContext } from "../../views/html.ts";
 import type { MingaFederation } from "../../federation/index.ts";
+import type { ConsultationService } from "../domain/consultation-service.ts";
 import type { LearningService } from "../domain/learning-service.ts";
 import type { PracticeService } from "../domain/practices.ts";
 import type { Moderation } from "../domain/moderation.ts";
@@ -20,6 +21,7 @@ export interface WebServices {
   federation: MingaFederation;
   practices: PracticeService;
   learning: LearningService;
+  consultations: ConsultationService;
   i18n: i18n;
   moderation: Moderation;
   /** Usernames no account may take, because actors of the instance use them. */

@@ -105,20 +105,28 @@ export function Discussion(props: {
   likes: number;
   shares: number;
   replyTo: ReplyView | null;
+  /** `error` is a key under `errors:`, or a full key with its namespace ("consultations:errors.closed"). */
   form: { content: string; language: string; error: string | null };
+  /** When set, this message replaces the reply form, unless a refused reply is shown again with its error. */
+  repliesClosed?: string | null;
+  /** Overrides who may moderate, for items with moderators of their own. */
+  canModerate?: boolean;
 }) {
   const { t, account, language } = props.context;
   const byParent = childrenOf(props.replies, props.itemIri);
   const visible = props.replies.filter((view) => !view.reply.deleted && !view.reply.hidden).length;
-  const canReply = account !== null;
-  const canModerate = account !== null && account.role !== "member";
+  const showForm = !props.repliesClosed || props.form.error !== null;
+  const canReply = account !== null && !props.repliesClosed;
+  const canModerate = props.canModerate ?? (account !== null && account.role !== "member");
+  const errorKey = props.form.error?.includes(":") ? props.form.error : `errors:${props.form.error}`;
   return html`
     <section aria-labelledby="discussion-heading" class="discussion">
       <h2 id="discussion-heading">${t("discussion.title")}</h2>
       <p>${t("discussion.replyCount", { count: visible })} · ${t("discussion.likeCount", { count: props.likes })} · ${t("discussion.shareCount", { count: props.shares })}</p>
       ${visible === 0 && props.replies.length === 0 ? html`<p>${t("discussion.empty")}</p>` : null}
       <${Thread} context=${props.context} byParent=${byParent} parent=${props.itemIri} pagePath=${props.pagePath} canReply=${canReply} canModerate=${canModerate} />
-      ${canReply
+      ${props.repliesClosed ? html`<p class="notice">${props.repliesClosed}</p>` : null}
+      ${account !== null && showForm
         ? html`
           <form method="post" action=${`${props.pagePath}/replies`} id="reply-form" class="reply-form" novalidate>
             <${CsrfField} context=${props.context} />
@@ -129,7 +137,7 @@ export function Discussion(props: {
               <label for="reply-content">${t("discussion.yourReply")}</label>
               <textarea id="reply-content" name="content" rows="5" required aria-invalid=${props.form.error ? "true" : undefined}
                 aria-describedby=${props.form.error ? "reply-content-error" : undefined}>${props.form.content}</textarea>
-              ${props.form.error ? html`<p class="field-error" id="reply-content-error">${t(`errors:${props.form.error}`)}</p>` : null}
+              ${props.form.error ? html`<p class="field-error" id="reply-content-error">${t(errorKey)}</p>` : null}
             </div>
             <div class="field">
               <label for="reply-language">${t("discussion.language")}</label>
@@ -139,7 +147,9 @@ export function Discussion(props: {
             </div>
             <button type="submit">${t("discussion.send")}</button>
           </form>`
-        : html`<p><a href=${`/sign-in?next=${encodeURIComponent(props.pagePath)}`}>${t("discussion.signInToReply")}</a></p>`}
+        : account === null && !props.repliesClosed
+          ? html`<p><a href=${`/sign-in?next=${encodeURIComponent(props.pagePath)}`}>${t("discussion.signInToReply")}</a></p>`
+          : null}
     </section>
   `;
 }
