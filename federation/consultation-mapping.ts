@@ -185,7 +185,8 @@ export function articleToConsultationFields(article: JsonObject): RemoteConsulta
   const contents = readLanguageMap(article.consultationDescription ?? article.contentMap);
   const questions = readLanguageMap(article.guidingQuestions);
   const declared = asString(article.primaryLanguage).toLowerCase().split("-")[0];
-  const written = LANGUAGES.filter((language) => names[language]);
+  // Software that sends only a plain name still tags its content's language.
+  const written = LANGUAGES.filter((language) => names[language] || contents[language]);
   const primary: Language = isLanguage(declared) ? declared : (written[0] ?? "en");
   // Plain values belong to the primary language.
   if (!names[primary] && asString(article.name)) names[primary] = [asString(article.name)];

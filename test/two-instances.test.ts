@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import { Browser, eventually, practiceForm } from "./support/instance.ts";
+import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
 import { InstanceProcess } from "./support/process.ts";
 
@@ -101,6 +102,25 @@ describe("two instances", function () {
     const page = await (await fetch(`${b.origin}${copyPath}`)).text();
     expect(page).to.contain("Maison des associations");
     expect(page).to.contain("View the original");
+  });
+
+  it("A opens a consultation and B lists it", async () => {
+    const created = await editorA.post("/consultations", consultationForm("Consultation shared across instances"));
+    expect(created.status).to.equal(303);
+    const aPath = new URL(created.headers.get("location")!, a.origin).pathname;
+    const list = await eventually(async () => {
+      const page = await (await fetch(`${b.origin}/consultations`)).text();
+      return page.includes("Consultation shared across instances") ? page : null;
+    }, "B's consultations to list A's");
+    const copyPath = list.match(/href="(\/consultations\/[^"]*consultation-shared-across-instances[^"]*)"/)![1];
+    const page = await (await memberB.get(copyPath)).text();
+    expect(page).to.contain("(America/Bogota)");
+    expect(page.split("What should staff never do?").length - 1, "the questions appear once").to.equal(1);
+    expect(page).to.contain("View the original");
+
+    const replied = await memberB.post(`${copyPath}/replies`, { content: "Submitted from instance B.", language: "en" });
+    expect(replied.status).to.equal(303);
+    await eventually(async () => (await (await fetch(`${a.origin}${aPath}`)).text()).includes("Submitted from instance B."), "A to show B's submission");
   });
 
   it("B unfollows and the flow stops", async () => {
