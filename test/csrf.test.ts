@@ -4,6 +4,7 @@ import { setRegistrationOpen } from "../src/domain/accounts.ts";
 import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
 
 describe("CSRF protection", () => {
@@ -11,6 +12,8 @@ describe("CSRF protection", () => {
   let admin: Browser;
   let slug: string;
   let learningSlug: string;
+  let consultationSlug: string;
+  let closedConsultationSlug: string;
   let memberId: number;
   let invitationId: number;
   let invitationPath: string;
@@ -35,6 +38,10 @@ describe("CSRF protection", () => {
     slug = new URL(created.headers.get("location")!, running.origin).pathname.split("/")[2];
     const learning = await admin.post("/learning", learningForm("Protected training"));
     learningSlug = new URL(learning.headers.get("location")!, running.origin).pathname.split("/")[2];
+    const consultation = await admin.post("/consultations", consultationForm("Protected consultation"));
+    consultationSlug = new URL(consultation.headers.get("location")!, running.origin).pathname.split("/")[2];
+    const closed = await admin.post("/consultations", consultationForm("Protected closed consultation", { opens: "2020-01-01T09:00", closes: "2021-01-01T09:00" }));
+    closedConsultationSlug = new URL(closed.headers.get("location")!, running.origin).pathname.split("/")[2];
   });
   after(async () => running.stop());
 
@@ -49,6 +56,11 @@ describe("CSRF protection", () => {
     ["/learning", learningForm("Forged training")],
     [`/learning/${learningSlug}/edit`, learningForm("Forged training edit")],
     [`/learning/${learningSlug}/delete`, { confirm: "yes" }],
+    ["/consultations", consultationForm("Forged consultation")],
+    [`/consultations/${consultationSlug}/edit`, consultationForm("Forged consultation edit")],
+    [`/consultations/${consultationSlug}/delete`, { confirm: "yes" }],
+    [`/consultations/${consultationSlug}/replies`, { content: "Forged submission", language: "en" }],
+    [`/consultations/${closedConsultationSlug}/outcome`, { "outcome.en": "Forged summary" }],
     ["/admin/federation/follow", { handle: "@org@localhost:1" }],
     ["/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }],
     ["/admin/federation/approval", { required: "true" }],
@@ -105,6 +117,12 @@ describe("CSRF protection", () => {
     expect(training?.deleted).to.equal(null);
     expect(training?.text.en?.title).to.equal("Protected training");
     expect((await store.learning.list({ when: "upcoming", now: new Date().toISOString(), limit: 10, offset: 0 })).total).to.equal(1);
+    const consultation = await store.consultations.bySlug(consultationSlug);
+    expect(consultation?.deleted).to.equal(null);
+    expect(consultation?.text.en?.title).to.equal("Protected consultation");
+    expect(await store.replies.countForRoot(consultation!.iri)).to.equal(0);
+    expect((await store.consultations.list({ state: "open", now: new Date().toISOString(), limit: 10, offset: 0 })).total).to.equal(1);
+    expect((await store.consultations.bySlug(closedConsultationSlug))?.outcome).to.equal(null);
     expect((await store.accounts.byUsername("member"))?.role).to.equal("member");
     expect(await store.accounts.byUsername("forged")).to.equal(null);
     expect(await store.accounts.byUsername("forged_open")).to.equal(null);
