@@ -52,7 +52,7 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** The state line ("Open for submissions until …") in one language, for the summary Mastodon shows. */
+/** Formats the state line ("Open for submissions until …") in one language, for the summary Mastodon shows. */
 function stateLine(item: Consultation, language: Language, now: Date): string {
   const state = consultationState(item, now);
   const date = formatInstant(state === "upcoming" ? item.opens : item.closes, item.timeZone, language);
@@ -82,12 +82,12 @@ function contentHtml(item: Consultation, text: ConsultationText, language: Langu
 
 /**
  * Serializes a consultation as the ActivityStreams Article served at its
- * id: name, summary and content in the primary language and as maps with
- * every language (primary first), `startTime` and `endTime` for the
- * opening and closing, `closed` once `now` is past the closing, the
- * guiding questions both in the content and as Minga's `guidingQuestions`,
- * the summary of what was heard, a Hashtag per theme and the `replies`
- * collection of submissions.
+ * id. Name, summary and content come in the primary language and as maps
+ * with every language, primary first. `startTime` and `endTime` are the
+ * opening and closing, and `closed` appears once `now` is past the
+ * closing. The guiding questions are both in the content and in Minga's
+ * `guidingQuestions`. The summary of what was heard, a Hashtag per theme
+ * and the `replies` collection of submissions complete it.
  */
 export function consultationToArticle(item: Consultation, links: ConsultationLinks, now = new Date()): JsonObject {
   const primary = item.primaryLanguage;

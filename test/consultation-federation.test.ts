@@ -34,7 +34,7 @@ describe("consultation federation", () => {
   }
 
   it("serves the Article of the snapshot", async () => {
-    // Closed, with a summary, so that the snapshot holds `closed` and the summary too.
+    // Closed, with a summary, so that the snapshot contains `closed` and the summary too.
     const item = stored("snapshot-consultation", { opens: "2025-03-01T13:00:00.000Z", closes: "2025-04-01T22:00:00.000Z", outcome: { en: "People asked for lockers.", es: "Pidieron casilleros." } });
     await running.instance.store.consultations.save(item);
     const response = await fetch(item.iri, { headers: AP });

@@ -184,6 +184,7 @@ describe("consultations over HTTP", () => {
     await bruno.signIn("bruno");
     const page = await (await bruno.get(`/consultations/${slug}`)).text();
     expect(page).to.contain('action="/moderation/replies/hide"');
+    expect(page, "blocking stays with the instance's moderators").to.not.contain('action="/moderation/accounts/block"');
     const hidden = await bruno.post("/moderation/replies/hide", { reply: id });
     expect(hidden.status).to.equal(303);
     expect(hidden.headers.get("location")).to.contain(`/consultations/${slug}`);

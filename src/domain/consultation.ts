@@ -7,7 +7,7 @@ import { LANGUAGES, THEME_IDS, type Language } from "./vocabulary.ts";
 /** The text of a consultation in one language. Plain text: blank lines separate paragraphs. */
 export interface ConsultationText {
   title: string;
-  /** Why the consultation is held; shown as its summary. */
+  /** Reason the consultation is held, shown as its summary. */
   purpose: string;
   description: string;
   /** Guiding questions, in the order participants should read them. */
@@ -49,7 +49,7 @@ export interface Consultation extends ConsultationFields {
   authorAccountId: number | null;
   /** Sanitized HTML description per language, for partner copies; null for local items. */
   descriptionHtml: Partial<Record<Language, string>> | null;
-  /** What was heard, written by an editor after closing; plain text per language, or null until then. */
+  /** Summary of what was heard, written by an editor after closing: plain text per language, or null until then. */
   outcome: Partial<Record<Language, string>> | null;
   /** When the Update carrying `closed` was sent to followers; null until then, and always null for partner copies. */
   closingAnnounced: string | null;
@@ -62,7 +62,7 @@ export interface Consultation extends ConsultationFields {
 
 export type ConsultationState = "upcoming" | "open" | "closed";
 
-/** Where a consultation stands at `now`: submissions are accepted from its opening (included) to its closing (excluded). */
+/** Returns the state of a consultation at `now`. Submissions are accepted from its opening (included) to its closing (excluded). */
 export function consultationState(item: Pick<ConsultationFields, "opens" | "closes">, now = new Date()): ConsultationState {
   if (now.getTime() < Date.parse(item.opens)) return "upcoming";
   return now.getTime() < Date.parse(item.closes) ? "open" : "closed";

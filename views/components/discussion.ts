@@ -28,7 +28,7 @@ function childrenOf(replies: ReplyView[], rootIri: string) {
   return byParent;
 }
 
-/** What moderators may do to a reply, under it: hide or show it, delete it, block its remote author. */
+/** Renders what moderators may do to a reply, under it: hide or show it, delete it, or block its remote author, which members a consultation names as moderators may not. */
 function ModerationActions(props: { context: PageContext; view: ReplyView; pagePath: string }) {
   const { t } = props.context;
   const { reply, authorName } = props.view;
@@ -42,7 +42,7 @@ function ModerationActions(props: { context: PageContext; view: ReplyView; pageP
           ${t(reply.hidden ? "moderation.show" : "moderation.hide")}</button>
       </form>
       ${" "}<a href=${`/moderation/replies/delete?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("moderation.deleteNamed", { name: authorName })}>${t("moderation.delete")}</a>
-      ${reply.local ? null : html`${" "}<form method="post" action=${props.view.authorBlocked ? "/moderation/accounts/unblock" : "/moderation/accounts/block"} class="inline-form">
+      ${reply.local || props.context.account?.role === "member" ? null : html`${" "}<form method="post" action=${props.view.authorBlocked ? "/moderation/accounts/unblock" : "/moderation/accounts/block"} class="inline-form">
           <${CsrfField} context=${props.context} />
           <input type="hidden" name="actor" value=${reply.authorIri} /><input type="hidden" name="next" value=${back} />
           <button type="submit" class="secondary" aria-label=${t(props.view.authorBlocked ? "moderation.unblockAuthorNamed" : "moderation.blockNamed", { name: authorName })}>

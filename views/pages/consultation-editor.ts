@@ -9,6 +9,13 @@ import { Checkboxes, Select, TextInput } from "./editor.ts";
 
 const ERROR_PREFIX = "consultations:errors.";
 
+/** Returns the hint under a text field, if that field has one. */
+function textHint(context: PageContext, field: string): string | undefined {
+  if (field === "description") return context.t("editor.bodyHint");
+  if (field === "questions") return context.t("consultations:editor.questionsHint");
+  return undefined;
+}
+
 /** Label of a field in the error summary; text fields and summaries name their language. */
 function fieldLabel(context: PageContext, name: string): string {
   const text = /^(?:text\.(en|fr|es)\.(\w+)|(outcome)\.(en|fr|es))$/.exec(name);
@@ -16,7 +23,7 @@ function fieldLabel(context: PageContext, name: string): string {
   return context.t(`consultations:editor.fieldNames.${name}`);
 }
 
-/** The list of errors above a form, each linking to its field. */
+/** Renders the list of errors above a form, each linking to its field. */
 function ErrorSummary(props: { context: PageContext; errors: FieldErrors }) {
   const { t } = props.context;
   const entries = Object.entries(props.errors);
@@ -55,7 +62,7 @@ export function ConsultationEditorPage(props: { context: PageContext; form: Cons
                 (field) => html`<${TextInput} ...${common} name=${`text.${code}.${field}`} lang=${code}
                   label=${t(`consultations:editor.fieldNames.${field}`, { language: languageName(language, code) })}
                   multiline=${field !== "title"} rows=${field === "description" ? 8 : 4}
-                  hint=${field === "description" ? t("editor.bodyHint") : field === "questions" ? t("consultations:editor.questionsHint") : undefined} />`,
+                  hint=${textHint(props.context, field)} />`,
               )}
             </fieldset>
           `,

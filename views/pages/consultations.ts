@@ -11,7 +11,7 @@ function sourceLabel(item: Consultation, sourceNames: Map<string, string>): stri
   return (item.sourceActor && sourceNames.get(item.sourceActor)) || new URL(item.iri).host;
 }
 
-/** The date line of a list entry: when it opens, closes or closed, in the consultation's own zone. */
+/** Formats the date line of a list entry: when it opens, closes or closed, in the consultation's own zone. */
 function dateLine(context: PageContext, item: Consultation, now: Date): string {
   const state = consultationState(item, now);
   if (state === "upcoming") return context.t("consultations:list.opensOn", { date: formatInstant(item.opens, item.timeZone, context.language) });
@@ -82,7 +82,7 @@ export function ConsultationListPage(props: {
   `;
 }
 
-/** The state sentence under the title: open until, opens on, or closed on, in the consultation's zone. */
+/** Renders the state sentence under the title: open until, opens on, or closed on, in the consultation's zone. */
 function StateLine(props: { context: PageContext; item: Consultation; now: Date }) {
   const { t, language } = props.context;
   const { item } = props;
@@ -92,7 +92,7 @@ function StateLine(props: { context: PageContext; item: Consultation; now: Date 
   return html`<p class=${`consultation-state state-${state}`}><strong>${t(`consultations:states.${state}`)}</strong>${" · "}${t(`consultations:page.${key}`, { date })}</p>`;
 }
 
-/** The summary of what was heard, above the submissions once the consultation has closed. */
+/** Renders the summary of what was heard, shown above the submissions once the consultation has closed. */
 function Outcome(props: { context: PageContext; item: Consultation; canWrite: boolean }) {
   const { t, language } = props.context;
   const { item } = props;
@@ -132,12 +132,9 @@ export function ConsultationPage(props: {
   const state = consultationState(item, props.now);
   const others = LANGUAGES.filter((code) => code !== chosen.language && item.text[code]);
   const descriptionHtml = item.descriptionHtml?.[chosen.language as keyof typeof item.descriptionHtml] ?? plainTextToHtml(text.description);
-  const repliesClosed =
-    state === "open"
-      ? null
-      : state === "closed"
-        ? t("consultations:page.submissionsClosed")
-        : t("consultations:page.submissionsNotOpen", { date: formatInstant(item.opens, item.timeZone, language) });
+  let repliesClosed: string | null = null;
+  if (state === "closed") repliesClosed = t("consultations:page.submissionsClosed");
+  if (state === "upcoming") repliesClosed = t("consultations:page.submissionsNotOpen", { date: formatInstant(item.opens, item.timeZone, language) });
   return html`
     <${Layout} context=${props.context} title=${text.title}>
       <article class="consultation">

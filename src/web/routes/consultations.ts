@@ -69,7 +69,7 @@ export function registerConsultationObjects(app: Express, services: WebServices)
 
 /**
  * Lets the members a consultation names as moderators hide, show and
- * delete the replies in its discussion; everyone else goes through
+ * delete the replies in its discussion. Everyone else goes through
  * `fallback`, the usual role check.
  */
 export function allowConsultationModerators(services: WebServices, fallback: RequestHandler): RequestHandler {
@@ -188,7 +188,7 @@ export function registerConsultationRoutes(router: Router, services: WebServices
     ]);
     // Listing is a read like the page, so the closings it shows are announced too.
     closed.items = await Promise.all(closed.items.map((item) => consultations.announceClosingIfDue(item, now)));
-    // TODO: page through each part once an instance holds more than LIST_PAGE_SIZE consultations in one state; the page says how many are not shown.
+    // TODO: page through each part once an instance contains more than LIST_PAGE_SIZE consultations in one state; the page says how many are not shown.
     const names = await sourceNames(services, [...open.items, ...upcoming.items, ...closed.items]);
     sendPage(
       response,
