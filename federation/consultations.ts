@@ -51,6 +51,11 @@ async function buildConsultationArticle(ctx: Context<FederationServices>, item: 
  * collection. The consultation itself is served by the web layer, because
  * Fedify 2.3.6 allows one object dispatcher per class and practices already
  * use the Article one.
+ *
+ * TODO: list consultations in the Group's outbox and import them in
+ * backfillPartner, so that a new partner receives the consultations
+ * published before it followed. Until then only those published, edited or
+ * deleted after the follow reach it.
  */
 export function registerConsultationCollections(federation: Federation<FederationServices>): void {
   federation

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
 import { addAccount, Browser, eventually, startInstance, type RunningInstance } from "./support/instance.ts";
-import { consultationForm } from "./support/consultation.ts";
+import { consultationForm, sampleConsultation } from "./support/consultation.ts";
 import { RemoteServer } from "./support/remote-actor.ts";
 
 const AP = { Accept: "application/activity+json" };
@@ -24,6 +24,7 @@ describe("consultations over HTTP", () => {
     await addAccount(running.instance, "editor", "editor");
     await addAccount(running.instance, "alice", "member");
     await addAccount(running.instance, "bruno", "member");
+    await addAccount(running.instance, "admin", "admin");
     editor = new Browser(running.origin);
     await editor.signIn("editor");
     member = new Browser(running.origin);
@@ -224,6 +225,29 @@ describe("consultations over HTTP", () => {
     expect(response.status).to.equal(410);
     expect((await response.json()).type).to.equal("Tombstone");
     expect((await fetch(`${running.origin}/consultations/${slug}`)).status).to.equal(410);
+  });
+
+  it("hides a blocked partner's copies", async () => {
+    const source = "https://partner.example/actors/org";
+    const copy = sampleConsultation("partner-example-copy", { local: false, sourceActor: source, attributedTo: source, iri: "https://partner.example/c/1", opens: "2020-01-01T00:00:00.000Z", closes: "2099-01-01T00:00:00.000Z" });
+    await running.instance.store.consultations.save(copy);
+    const listed = async () => (await (await fetch(`${running.origin}/consultations`)).text()).includes('href="/consultations/partner-example-copy"');
+    expect(await listed()).to.equal(true);
+    const admin = (await running.instance.store.accounts.byUsername("admin"))!;
+    await running.instance.moderation.blockDomain(admin, "partner.example", "Spam", true);
+    expect(await listed(), "hidden from the list").to.equal(false);
+    expect((await fetch(`${running.origin}/consultations/partner-example-copy`)).status, "hidden from readers").to.equal(404);
+    await running.instance.moderation.removeDomainRule(admin, "partner.example");
+    expect(await listed(), "shown again once the block is lifted").to.equal(true);
+  });
+
+  it("keeps the report link after closing", async () => {
+    const slug = await create("Reports after closing");
+    const { id } = await remoteReply(`${running.origin}/consultations/${slug}`, "A submission someone may report.");
+    await setDates(slug, "2020-01-01T00:00:00.000Z", "2021-01-01T00:00:00.000Z");
+    const page = await (await member.get(`/consultations/${slug}`)).text();
+    expect(page).to.contain(`/report?reply=${encodeURIComponent(id)}`);
+    expect(page, "no answer link once closed").to.not.contain("?replyTo=");
   });
 
   describe("delivery", () => {

@@ -82,9 +82,9 @@ function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]
               ${" · "}<time datetime=${reply.published}>${formatDate(language, reply.published)}</time>
             </header>
             <${ReplyBody} context=${props.context} view=${view} canModerate=${props.canModerate} />
-            ${props.canReply && shown && !reply.hidden
-              ? html`<p class="reply-actions"><a href=${`${props.pagePath}?replyTo=${encodeURIComponent(reply.iri)}#reply-form`}>${t("discussion.answer", { name: authorName })}</a>
-                  ${own ? null : html`${" · "}<a href=${`/report?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("discussion.reportNamed", { name: authorName })}>${t("discussion.report")}</a>`}</p>`
+            ${account !== null && shown && !reply.hidden && (props.canReply || !own)
+              ? html`<p class="reply-actions">${props.canReply ? html`<a href=${`${props.pagePath}?replyTo=${encodeURIComponent(reply.iri)}#reply-form`}>${t("discussion.answer", { name: authorName })}</a>` : null}
+                  ${own ? null : html`${props.canReply ? " · " : null}<a href=${`/report?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("discussion.reportNamed", { name: authorName })}>${t("discussion.report")}</a>`}</p>`
               : null}
             ${props.canModerate && !reply.deleted ? html`<${ModerationActions} context=${props.context} view=${view} pagePath=${props.pagePath} />` : null}
           </article>
