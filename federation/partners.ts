@@ -123,7 +123,10 @@ export async function unfollowPartner(ctx: Ctx, handleOrIri: string): Promise<{ 
     }),
   );
   await store.following.remove(following.actorIri);
-  const removedCopies = (await store.practices.deleteFromSource(following.actorIri)) + (await store.learning.deleteFromSource(following.actorIri));
+  const removedCopies =
+    (await store.practices.deleteFromSource(following.actorIri)) +
+    (await store.learning.deleteFromSource(following.actorIri)) +
+    (await store.consultations.deleteFromSource(following.actorIri));
   log.info("Unfollowed {actor}; removed {count} copies", { actor: following.actorIri, count: removedCopies });
   return { removedCopies };
 }

@@ -129,6 +129,7 @@ describe("two instances", function () {
     const response = await admin.post("/admin/federation/unfollow", { actor: `${a.origin}/actors/org` });
     expect(response.status).to.equal(303);
     expect(await (await fetch(`${b.origin}/library`)).text(), "A's copies leave B's library").to.not.contain("Published before the follow");
+    expect(await (await fetch(`${b.origin}/consultations`)).text(), "A's consultations leave B's list").to.not.contain("Consultation shared across instances");
     await eventually(async () => (await (await fetch(`${a.origin}/actors/org/followers`, { headers: { Accept: "application/activity+json" } })).json()).totalItems === 0, "A to drop B from its followers");
   });
 });
