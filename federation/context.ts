@@ -1,5 +1,6 @@
 import { getDocumentLoader, preloadedContexts, type DocumentLoader } from "@fedify/vocab-runtime";
 
+import { CONSULTATION_TERMS } from "./consultation-context.ts";
 import { LEARNING_TERMS } from "./learning-context.ts";
 
 /** Path at which every instance serves Minga's JSON-LD context. */
@@ -49,6 +50,7 @@ export const MINGA_CONTEXT = {
     focalPointName: "schema:name",
     focalPointEmail: "schema:email",
     ...LEARNING_TERMS,
+    ...CONSULTATION_TERMS,
   },
 } as const;
 

@@ -12,6 +12,7 @@ import { onFollowAccepted, onFollowed, onFollowRejected, onUnfollowed } from "./
 import { record, typeName } from "./inbox/journal.ts";
 import { onFlagged } from "./inbox/flags.ts";
 import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
+import { registerConsultationCollections } from "./consultations.ts";
 import { registerLearningObjects } from "./learning.ts";
 import { describeDeliveryError, ModeratedOutboxQueue, noteOutboxError } from "./moderated-queue.ts";
 import { registerObjects } from "./objects.ts";
@@ -111,6 +112,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
   registerObjects(federation);
   registerLearningObjects(federation);
   registerResourceObjects(federation);
+  registerConsultationCollections(federation);
   registerCollections(federation, version);
   const outbound = new Outbound(federation, services);
 

@@ -118,7 +118,7 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
   async replyAdded(reply: Reply, inboxContext?: Ctx): Promise<void> {
     const ctx = inboxContext ?? this.#context();
     const { store } = this.services;
-    const root = await store.practices.byIri(reply.rootIri);
+    const root = (await store.practices.byIri(reply.rootIri)) ?? (await store.consultations.byIri(reply.rootIri));
     if (reply.local && reply.authorAccountId !== null) {
       await this.#send(`Create for reply ${reply.iri}`, async () => {
         const author = await store.accounts.byId(reply.authorAccountId!);
@@ -173,7 +173,7 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
       if (!author) return;
       const ctx = this.#context();
       const recipients = await this.#remoteRecipients([reply.inReplyTo, reply.rootIri]);
-      const root = await store.practices.byIri(reply.rootIri);
+      const root = (await store.practices.byIri(reply.rootIri)) ?? (await store.consultations.byIri(reply.rootIri));
       if (root?.local) {
         const { items } = await store.followers.list(this.#group, "accepted", Number.MAX_SAFE_INTEGER, 0);
         for (const follower of items) {
@@ -214,7 +214,7 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
     const { store, config } = this.services;
     const authors = new Set<string>();
     for (const iri of iris) {
-      const practice = await store.practices.byIri(iri);
+      const practice = (await store.practices.byIri(iri)) ?? (await store.consultations.byIri(iri));
       if (practice && !practice.local) authors.add(practice.attributedTo);
       const reply = await store.replies.byIri(iri);
       if (reply && !reply.local) authors.add(reply.authorIri);

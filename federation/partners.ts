@@ -124,7 +124,8 @@ export async function unfollowPartner(ctx: Ctx, handleOrIri: string): Promise<{ 
   );
   await store.following.remove(following.actorIri);
   const removedCopies = (await store.practices.deleteFromSource(following.actorIri)) + (await store.learning.deleteFromSource(following.actorIri)) +
-    (await store.resources.deleteFromSource(following.actorIri));
+    (await store.resources.deleteFromSource(following.actorIri)) +
+    (await store.consultations.deleteFromSource(following.actorIri));
   log.info("Unfollowed {actor}; removed {count} copies", { actor: following.actorIri, count: removedCopies });
   return { removedCopies };
 }

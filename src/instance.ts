@@ -3,6 +3,7 @@ import http from "node:http";
 import path from "node:path";
 
 import type { Config } from "./config.ts";
+import { ConsultationService } from "./domain/consultation-service.ts";
 import { LearningService } from "./domain/learning-service.ts";
 import { PracticeService } from "./domain/practices.ts";
 import { ResourceService } from "./domain/resources.ts";
@@ -13,6 +14,7 @@ import type { Store } from "./storage/types.ts";
 import { createApp } from "./web/app.ts";
 import { createI18n } from "./web/i18n.ts";
 import { createMingaFederation, type MingaFederation } from "../federation/index.ts";
+import { ConsultationOutbound } from "../federation/consultations.ts";
 import { LearningOutbound } from "../federation/learning.ts";
 import type { Outbound } from "../federation/outbound.ts";
 import { KeyPairs } from "../federation/keys.ts";
@@ -30,6 +32,7 @@ export interface Instance {
   practices: PracticeService;
   learning: LearningService;
   resources: ResourceService;
+  consultations: ConsultationService;
   moderation: Moderation;
   /** Serves HTTP and runs the delivery queue until close(). */
   listen(host?: string): Promise<http.Server>;
@@ -74,9 +77,10 @@ export async function createInstance(config: Config): Promise<Instance> {
   const practices = new PracticeService(store, config.origin, groupIri, federation.outbound);
   const learning = new LearningService(store, config.origin, groupIri, new LearningOutbound(federation.federation, services));
   const resources = new ResourceService(store, config.origin, groupIri, federation.outbound);
+  const consultations = new ConsultationService(store, config.origin, groupIri, new ConsultationOutbound(federation.federation, services));
   const i18n = await createI18n(config.defaultLanguage);
   const reservedHandles = [config.organizationHandle, INSTANCE_ACTOR];
-  const app = createApp({ config, store, federation, practices, learning, resources, i18n, moderation, reservedHandles });
+  const app = createApp({ config, store, federation, practices, learning, resources, consultations, i18n, moderation, reservedHandles });
 
   let server: http.Server | null = null;
   const queueStop = new AbortController();
@@ -89,6 +93,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     practices,
     learning,
     resources,
+    consultations,
     moderation,
     reservedHandles,
     async listen(host?: string) {

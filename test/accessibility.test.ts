@@ -10,6 +10,7 @@ import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { validatePracticeFields } from "../src/domain/practice.ts";
 import { addAccount, Browser, startInstance, type RunningInstance } from "./support/instance.ts";
+import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "./support/chromium.ts";
 import { FIXTURES, resourceForm, videoForm } from "./support/files.ts";
@@ -28,6 +29,8 @@ describe("accessibility of the pages", function () {
   let learningPath = "";
   let fileResource = "";
   let videoResource = "";
+  let consultationPath = "";
+  let closedConsultationPath = "";
 
   before(async () => {
     running = await startInstance();
@@ -69,6 +72,14 @@ describe("accessibility of the pages", function () {
     const learning = await member.post("/learning", learningForm("Screening for trafficking indicators"));
     learningPath = new URL(learning.headers.get("location")!, running.origin).pathname;
     await member.post("/learning", { ...learningForm("Past webinar on referral"), start: "2024-05-02T10:00", end: "2024-05-02T11:30", "place.name": "", "place.address": "", "place.locality": "", "place.country": "" });
+    // An open consultation with a submission, an upcoming one, and a closed one with its summary, so that every part of the list has entries.
+    const consultation = await member.post("/consultations", consultationForm("Safe shelters along the route", { moderators: "member" }));
+    consultationPath = new URL(consultation.headers.get("location")!, running.origin).pathname;
+    await member.post(`${consultationPath}/replies`, { content: "Lockers and night staff.", language: "en" });
+    await member.post("/consultations", consultationForm("Reception of unaccompanied children", { opens: "2098-01-01T09:00" }));
+    const closed = await member.post("/consultations", consultationForm("Interpreting at the border", { opens: "2020-01-01T09:00", closes: "2021-01-01T09:00" }));
+    closedConsultationPath = new URL(closed.headers.get("location")!, running.origin).pathname;
+    await member.post(`${closedConsultationPath}/outcome`, { "outcome.en": "People asked for interpreters of their own gender.", "outcome.es": "Pidieron intérpretes de su mismo género." });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
 
@@ -105,7 +116,7 @@ describe("accessibility of the pages", function () {
       const context = await browser.newContext({ locale: language });
       for (const pagePath of [
         "/", "/library", `/library?theme=child-protection`, "/library?kind=media", `/practices/${slug}`, "/organizations", "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath,
-        `/resources/${fileResource}`, `/resources/${videoResource}`, "/calendar", learningPath,
+        `/resources/${fileResource}`, `/resources/${videoResource}`, "/calendar", learningPath, "/consultations", consultationPath, closedConsultationPath,
       ]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
@@ -151,6 +162,12 @@ describe("accessibility of the pages", function () {
         `/resources/${fileResource}/edit`,
         `/resources/${videoResource}/edit`,
         "/admin/resources",
+        "/consultations",
+        consultationPath,
+        closedConsultationPath,
+        "/consultations/new",
+        `${consultationPath}/edit`,
+        `${closedConsultationPath}/outcome`,
       ]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);
       }
@@ -180,6 +197,16 @@ describe("accessibility of the pages", function () {
       await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);
       expect(await page.locator(".error-summary").count(), "resource form shows errors").to.equal(1);
       expect(await violationsOn(page), "resource editor with errors").to.deep.equal([]);
+      // The consultation editor and the summary form as they come back with errors.
+      await page.goto(`${running.origin}/consultations/new?lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[type=submit]")]);
+      expect(await page.locator(".error-summary").count(), "consultation editor shows errors").to.equal(1);
+      expect(await violationsOn(page), "consultation editor with errors").to.deep.equal([]);
+      await page.goto(`${running.origin}${closedConsultationPath}/outcome?lang=${language}`);
+      await page.fill("#field-outcome-en", "");
+      await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[type=submit]")]);
+      expect(await page.locator(".error-summary").count(), "summary form shows errors").to.equal(1);
+      expect(await violationsOn(page), "summary form with errors").to.deep.equal([]);
       // The accounts page showing a new invitation link, then refusing to demote the only admin.
       await page.goto(`${running.origin}/admin/accounts?lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form[action='/admin/invitations'] button[type=submit]")]);

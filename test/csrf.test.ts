@@ -5,6 +5,7 @@ import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { FIXTURES, resourceForm } from "./support/files.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
 
 describe("CSRF protection", () => {
@@ -13,6 +14,8 @@ describe("CSRF protection", () => {
   let slug: string;
   let learningSlug: string;
   let resourceSlug: string;
+  let consultationSlug: string;
+  let closedConsultationSlug: string;
   let memberId: number;
   let invitationId: number;
   let invitationPath: string;
@@ -39,6 +42,10 @@ describe("CSRF protection", () => {
     learningSlug = new URL(learning.headers.get("location")!, running.origin).pathname.split("/")[2];
     const resource = await admin.post("/resources", resourceForm("Protected resource", { link: "https://publisher.example/guide" }));
     resourceSlug = new URL(resource.headers.get("location")!, running.origin).pathname.split("/")[2];
+    const consultation = await admin.post("/consultations", consultationForm("Protected consultation"));
+    consultationSlug = new URL(consultation.headers.get("location")!, running.origin).pathname.split("/")[2];
+    const closed = await admin.post("/consultations", consultationForm("Protected closed consultation", { opens: "2020-01-01T09:00", closes: "2021-01-01T09:00" }));
+    closedConsultationSlug = new URL(closed.headers.get("location")!, running.origin).pathname.split("/")[2];
   });
   after(async () => running.stop());
 
@@ -58,6 +65,11 @@ describe("CSRF protection", () => {
     [`/resources/${resourceSlug}/edit`, resourceForm("Forged resource edit", { link: "https://forged.example/" })],
     [`/resources/${resourceSlug}/delete`, { confirm: "yes" }],
     ["/admin/resources", { requireAccessible: "true" }],
+    ["/consultations", consultationForm("Forged consultation")],
+    [`/consultations/${consultationSlug}/edit`, consultationForm("Forged consultation edit")],
+    [`/consultations/${consultationSlug}/delete`, { confirm: "yes" }],
+    [`/consultations/${consultationSlug}/replies`, { content: "Forged submission", language: "en" }],
+    [`/consultations/${closedConsultationSlug}/outcome`, { "outcome.en": "Forged summary" }],
     ["/admin/federation/follow", { handle: "@org@localhost:1" }],
     ["/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }],
     ["/admin/federation/approval", { required: "true" }],
@@ -131,6 +143,12 @@ describe("CSRF protection", () => {
     expect(training?.deleted).to.equal(null);
     expect(training?.text.en?.title).to.equal("Protected training");
     expect((await store.learning.list({ when: "upcoming", now: new Date().toISOString(), limit: 10, offset: 0 })).total).to.equal(1);
+    const consultation = await store.consultations.bySlug(consultationSlug);
+    expect(consultation?.deleted).to.equal(null);
+    expect(consultation?.text.en?.title).to.equal("Protected consultation");
+    expect(await store.replies.countForRoot(consultation!.iri)).to.equal(0);
+    expect((await store.consultations.list({ state: "open", now: new Date().toISOString(), limit: 10, offset: 0 })).total).to.equal(1);
+    expect((await store.consultations.bySlug(closedConsultationSlug))?.outcome).to.equal(null);
     expect((await store.accounts.byUsername("member"))?.role).to.equal("member");
     expect(await store.accounts.byUsername("forged")).to.equal(null);
     expect(await store.accounts.byUsername("forged_open")).to.equal(null);

@@ -6,6 +6,7 @@ import { createPasswordReset } from "../src/domain/password-resets.ts";
 import type { Role } from "../src/storage/types.ts";
 import { FIXTURES, resourceForm } from "./support/files.ts";
 import { addAccount, Browser, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
 
 type Who = Role | "anonymous";
@@ -26,6 +27,10 @@ interface Slugs {
   /** A learning opportunity everyone may read, and one per role to delete. */
   learning: string;
   deletableLearning: Record<Who, string>;
+  /** An open consultation, a closed one for the summary, and one per role to delete. */
+  consultation: string;
+  closedConsultation: string;
+  deletableConsultation: Record<Who, string>;
   /** A reply in the shared practice's discussion, and one per role to delete. */
   reply: string;
   replies: Record<Who, string>;
@@ -96,6 +101,32 @@ const CASES: Case[] = [
   },
   { name: "open the resource settings", allowed: ["admin"], request: (browser) => browser.get("/admin/resources") },
   { name: "change the resource settings", allowed: ["admin"], request: (browser) => browser.post("/admin/resources", { requireAccessible: "false" }) },
+  { name: "read the consultations", allowed: EVERYONE, request: (browser) => browser.get("/consultations") },
+  { name: "read a consultation", allowed: EVERYONE, request: (browser, slugs) => browser.get(`/consultations/${slugs.consultation}`) },
+  { name: "open the new consultation form", allowed: ["editor", "admin"], request: (browser) => browser.get("/consultations/new") },
+  { name: "create a consultation", allowed: ["editor", "admin"], request: (browser, _slugs, who) => browser.post("/consultations", consultationForm(`Consultation by ${who}`)) },
+  { name: "open the consultation edit form", allowed: ["editor", "admin"], request: (browser, slugs) => browser.get(`/consultations/${slugs.consultation}/edit`) },
+  {
+    name: "save a consultation edit",
+    allowed: ["editor", "admin"],
+    request: (browser, slugs, who) => browser.post(`/consultations/${slugs.consultation}/edit`, consultationForm(`Consultation edited by ${who}`)),
+  },
+  {
+    name: "delete a consultation",
+    allowed: ["editor", "admin"],
+    request: (browser, slugs, who) => browser.post(`/consultations/${slugs.deletableConsultation[who]}/delete`, { confirm: "yes" }),
+  },
+  {
+    name: "submit to a consultation",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.post(`/consultations/${slugs.consultation}/replies`, { content: "A submission", language: "en" }),
+  },
+  { name: "open the summary form", allowed: ["editor", "admin"], request: (browser, slugs) => browser.get(`/consultations/${slugs.closedConsultation}/outcome`) },
+  {
+    name: "publish a summary",
+    allowed: ["editor", "admin"],
+    request: (browser, slugs, who) => browser.post(`/consultations/${slugs.closedConsultation}/outcome`, { "outcome.en": `Summary by ${who}` }),
+  },
   { name: "open the password form", allowed: ["member", "reviewer", "editor", "admin"], request: (browser) => browser.get("/account/password") },
   { name: "open the federation page", allowed: ["admin"], request: (browser) => browser.get("/admin/federation") },
   { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
@@ -225,6 +256,14 @@ describe("roles", function () {
     const deletableLearning = {} as Record<Who, string>;
     for (const who of EVERYONE) deletableLearning[who] = await learningSlugOf(`Training to delete by ${who}`);
     const learning = await learningSlugOf("Shared training");
+    const consultationSlugOf = async (title: string, overrides: Record<string, string> = {}) => {
+      const response = await admin.post("/consultations", consultationForm(title, overrides));
+      return new URL(response.headers.get("location")!, running.origin).pathname.split("/")[2];
+    };
+    const deletableConsultation = {} as Record<Who, string>;
+    for (const who of EVERYONE) deletableConsultation[who] = await consultationSlugOf(`Consultation to delete by ${who}`);
+    const consultation = await consultationSlugOf("Shared consultation");
+    const closedConsultation = await consultationSlugOf("Closed consultation", { opens: "2020-01-01T09:00", closes: "2021-01-01T09:00" });
     const replyOf = async (content: string) => {
       await admin.post(`/practices/${published}/replies`, { content, language: "en" });
       const practice = await running.instance.store.practices.bySlug(published);
@@ -249,6 +288,9 @@ describe("roles", function () {
       published,
       learning,
       deletableLearning,
+      consultation,
+      closedConsultation,
+      deletableConsultation,
       reply,
       replies,
       report: report!.id,
@@ -288,6 +330,10 @@ describe("roles", function () {
       expect(item?.deleted, `learning opportunity of ${who}`).to.equal(null);
       const resource = await running.instance.store.resources.bySlug(slugs.deletableResources[who]);
       expect(resource?.deleted, `resource of ${who}`).to.equal(null);
+    }
+    for (const who of ["anonymous", "member", "reviewer"] as Who[]) {
+      const item = await running.instance.store.consultations.bySlug(slugs.deletableConsultation[who]);
+      expect(item?.deleted, `consultation of ${who}`).to.equal(null);
     }
     for (const who of ["anonymous", "member"] as Who[]) {
       const reply = await running.instance.store.replies.byIri(slugs.replies[who]);

@@ -6,6 +6,7 @@ import { PracticeService } from "../src/domain/practices.ts";
 import { createSqliteStore, openDatabase } from "../src/storage/sqlite/index.ts";
 import type { Role, Store } from "../src/storage/types.ts";
 import { temporaryDirectory } from "./support/instance.ts";
+import { sampleConsultation } from "./support/consultation.ts";
 import { sampleLearning } from "./support/learning.ts";
 
 function samplePractice(slug: string, overrides: Partial<Practice> = {}): Practice {
@@ -254,6 +255,55 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await listed()).to.deep.equal([copy.iri]);
       expect(await store.learning.deleteFromSource(source)).to.equal(1);
       expect(await store.learning.byIri(copy.iri)).to.equal(null);
+    });
+
+    it("lists consultations by state", async () => {
+      const now = "2026-03-15T00:00:00.000Z";
+      await store.consultations.save(sampleConsultation("closing-later", { opens: "2026-03-01T00:00:00.000Z", closes: "2026-05-01T00:00:00.000Z" }));
+      await store.consultations.save(sampleConsultation("closing-soon", { opens: "2026-02-01T00:00:00.000Z", closes: "2026-03-20T00:00:00.000Z" }));
+      await store.consultations.save(sampleConsultation("upcoming", { opens: "2026-04-01T00:00:00.000Z", closes: "2026-05-01T00:00:00.000Z" }));
+      await store.consultations.save(sampleConsultation("closed-recently", { opens: "2026-01-01T00:00:00.000Z", closes: "2026-03-15T00:00:00.000Z" }));
+      await store.consultations.save(sampleConsultation("closed-long-ago", { opens: "2025-01-01T00:00:00.000Z", closes: "2025-02-01T00:00:00.000Z" }));
+      await store.consultations.save(sampleConsultation("gone", { deleted: "2026-02-15T00:00:00.000Z" }));
+      const slugs = async (state: "open" | "upcoming" | "closed") => (await store.consultations.list({ state, now, limit: 10, offset: 0 })).items.map((item) => item.slug);
+      expect(await slugs("open")).to.deep.equal(["closing-soon", "closing-later"]);
+      expect(await slugs("upcoming")).to.deep.equal(["upcoming"]);
+      expect(await slugs("closed"), "the closing instant itself counts as closed").to.deep.equal(["closed-recently", "closed-long-ago"]);
+      expect((await store.consultations.list({ state: "closed", now, limit: 1, offset: 0 })).total).to.equal(2);
+      expect(await store.consultations.slugExists("gone"), "deleted slugs stay taken").to.equal(true);
+    });
+
+    it("inserts a consultation only once and marks its closing once", async () => {
+      const item = sampleConsultation("once");
+      expect(await store.consultations.insertNew(item)).to.equal(true);
+      expect(await store.consultations.insertNew(sampleConsultation("once", { timeZone: "UTC" }))).to.equal(false);
+      expect(await store.consultations.insertNew(sampleConsultation("once", { iri: "https://a.example/other" })), "slug taken").to.equal(false);
+      await store.consultations.save({ ...item, outcome: { en: "We heard about locks on doors." } });
+      expect((await store.consultations.byIri(item.iri))?.outcome).to.deep.equal({ en: "We heard about locks on doors." });
+      expect(await store.consultations.markClosingAnnounced(item.iri, "2026-04-02T00:00:00.000Z", "2026-04-02T00:00:00.000Z")).to.equal(true);
+      expect(await store.consultations.markClosingAnnounced(item.iri, "2026-04-03T00:00:00.000Z", "2026-04-03T00:00:00.000Z"), "second mark").to.equal(false);
+      const stored = await store.consultations.bySlug("once");
+      expect(stored?.closingAnnounced).to.equal("2026-04-02T00:00:00.000Z");
+      expect(stored?.updated).to.equal("2026-04-02T00:00:00.000Z");
+      expect(stored?.text.en?.questions).to.deep.equal(item.text.en?.questions);
+    });
+
+    it("hides a partner's consultation copies and removes them by source", async () => {
+      const source = "https://bad.example/actors/org";
+      const copy = sampleConsultation("copy", { local: false, sourceActor: source, iri: "https://bad.example/c/1", opens: "2030-01-01T10:00:00.000Z", closes: "2030-02-01T10:00:00.000Z" });
+      await store.consultations.save(copy);
+      const listed = async (includeHidden = false) =>
+        (await store.consultations.list({ state: "upcoming", now: "2029-01-01T00:00:00.000Z", includeHidden, limit: 10, offset: 0 })).items.map((item) => item.iri);
+      expect(await store.consultations.sourceActors()).to.deep.equal([source]);
+      expect(await store.consultations.setHiddenForSource(source, "domain:bad.example")).to.equal(1);
+      await store.consultations.save({ ...copy, updated: "2026-02-02T00:00:00.000Z" });
+      expect((await store.consultations.byIri(copy.iri))!.hidden, "hiding survives a save").to.equal("domain:bad.example");
+      expect(await listed()).to.deep.equal([]);
+      expect(await listed(true)).to.deep.equal([copy.iri]);
+      expect(await store.consultations.unhideByReason("domain:bad.example")).to.equal(1);
+      expect(await listed()).to.deep.equal([copy.iri]);
+      expect(await store.consultations.deleteFromSource(source)).to.equal(1);
+      expect(await store.consultations.byIri(copy.iri)).to.equal(null);
     });
 
     it("keeps domain rules, account blocks, reports and the audit log", async () => {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 
 import { FIXTURES, resourceForm } from "./support/files.ts";
 import { Browser, eventually, practiceForm } from "./support/instance.ts";
+import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
 import { InstanceProcess } from "./support/process.ts";
 
@@ -118,12 +119,32 @@ describe("two instances", function () {
     expect(page).to.contain("View the original");
   });
 
+  it("A opens a consultation and B lists it", async () => {
+    const created = await editorA.post("/consultations", consultationForm("Consultation shared across instances"));
+    expect(created.status).to.equal(303);
+    const aPath = new URL(created.headers.get("location")!, a.origin).pathname;
+    const list = await eventually(async () => {
+      const page = await (await fetch(`${b.origin}/consultations`)).text();
+      return page.includes("Consultation shared across instances") ? page : null;
+    }, "B's consultations to list A's");
+    const copyPath = list.match(/href="(\/consultations\/[^"]*consultation-shared-across-instances[^"]*)"/)![1];
+    const page = await (await memberB.get(copyPath)).text();
+    expect(page).to.contain("(America/Bogota)");
+    expect(page.split("What should staff never do?").length - 1, "the questions appear once").to.equal(1);
+    expect(page).to.contain("View the original");
+
+    const replied = await memberB.post(`${copyPath}/replies`, { content: "Submitted from instance B.", language: "en" });
+    expect(replied.status).to.equal(303);
+    await eventually(async () => (await (await fetch(`${a.origin}${aPath}`)).text()).includes("Submitted from instance B."), "A to show B's submission");
+  });
+
   it("B unfollows and the flow stops", async () => {
     const admin = new Browser(b.origin);
     await admin.signIn("admin");
     const response = await admin.post("/admin/federation/unfollow", { actor: `${a.origin}/actors/org` });
     expect(response.status).to.equal(303);
     expect(await (await fetch(`${b.origin}/library`)).text(), "A's copies leave B's library").to.not.contain("Published before the follow");
+    expect(await (await fetch(`${b.origin}/consultations`)).text(), "A's consultations leave B's list").to.not.contain("Consultation shared across instances");
     await eventually(async () => (await (await fetch(`${a.origin}/actors/org/followers`, { headers: { Accept: "application/activity+json" } })).json()).totalItems === 0, "A to drop B from its followers");
   });
 });

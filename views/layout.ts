@@ -54,6 +54,7 @@ export function Layout(props: { context: PageContext; title: string; children: C
               <li><a href="/">${t("layout.home")}</a></li>
               <li><a href="/library">${t("layout.library")}</a></li>
               <li><a href="/calendar">${t("learning:nav.calendar")}</a></li>
+              <li><a href="/consultations">${t("consultations:nav.consultations")}</a></li>
               <li><a href="/organizations">${t("layout.organizations")}</a></li>
               ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
               ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/learning/new">${t("learning:nav.newLearning")}</a></li>` : null}

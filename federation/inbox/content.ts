@@ -7,6 +7,7 @@ import type { Reply } from "../../src/storage/types.ts";
 import { rememberActor } from "../actors-cache.ts";
 import type { DomainEventsWithContext } from "../outbound.ts";
 import { PUBLIC_COLLECTION } from "../context.ts";
+import { onConsultationDeleted, onPartnerConsultation, resolveConsultationDiscussion } from "../consultations.ts";
 import { onEventDeleted, onPartnerEvent } from "../learning.ts";
 import { importPartnerArticle } from "../partners.ts";
 import { onPartnerResource, onResourceDeleted } from "./resources.ts";
@@ -15,9 +16,15 @@ import { record, sameOrigin, typeName } from "./journal.ts";
 
 type Ctx = InboxContext<FederationServices>;
 
-/** Finds which discussion a reply belongs to: one of our items, a reply we hold, or a partner copy. */
-async function resolveDiscussion(ctx: Ctx, inReplyTo: string): Promise<{ rootIri: string; local: boolean } | null> {
+/**
+ * Finds which discussion a reply belongs to: one of our items, a reply we
+ * hold, or a partner copy. A consultation outside its dates returns the
+ * reason the reply is refused.
+ */
+async function resolveDiscussion(ctx: Ctx, inReplyTo: string): Promise<{ rootIri: string; local: boolean } | { refused: string } | null> {
   const { store } = ctx.data;
+  const consultation = await resolveConsultationDiscussion(store, inReplyTo);
+  if (consultation) return consultation;
   const practice = await store.practices.byIri(inReplyTo);
   if (practice && !practice.deleted && isPublicStatus(practice.status)) return { rootIri: practice.iri, local: practice.local };
   const parent = await store.replies.byIri(inReplyTo);
@@ -67,6 +74,7 @@ async function onReplyCreated(ctx: Ctx, create: Create, note: Note, events: Doma
   if (!isPublic(note)) return record(ctx, create, "ignored", "Reply is not public (direct or followers-only), so it is not shown");
   const discussion = await resolveDiscussion(ctx, inReplyTo);
   if (!discussion) return record(ctx, create, "ignored", `inReplyTo ${inReplyTo} is not an item or reply on this instance`);
+  if ("refused" in discussion) return record(ctx, create, "rejected", discussion.refused);
   const existing = await store.replies.byIri(note.id.href);
   if (existing) return record(ctx, create, "ignored", "Reply already stored");
   const { html, language } = noteContent(note);
@@ -107,6 +115,8 @@ export async function onCreated(ctx: Ctx, create: Create, events: DomainEventsWi
   }
   if (!object) return record(ctx, create, "rejected", "Create has no object, or its object is on another server than the activity");
   if (object instanceof Note) return onReplyCreated(ctx, create, object, events);
+  // A consultation is an Article with a closing time; practices have none.
+  if (object instanceof Article && object.replyTargetId === null && object.endTime !== null) return onPartnerConsultation(ctx, create, object.id);
   if (object instanceof Article && object.replyTargetId === null) return onPartnerArticle(ctx, create, object.id);
   if (object instanceof Event) return onPartnerEvent(ctx, create, object.id);
   if (object instanceof Page || object instanceof Video || object instanceof Audio) return onPartnerResource(ctx, create, object);
@@ -144,6 +154,7 @@ export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
   if (object instanceof Article) {
     const practice = await store.practices.byIri(object.id.href);
     if (practice?.local) return record(ctx, update, "rejected", "Remote actor tried to update a local practice");
+    if (object.endTime !== null) return onPartnerConsultation(ctx, update, object.id);
     return onPartnerArticle(ctx, update, object.id);
   }
   if (object instanceof Event) return onPartnerEvent(ctx, update, object.id);
@@ -178,7 +189,8 @@ export async function onDeleted(ctx: Ctx, deletion: Delete): Promise<void> {
     const followers = await store.followers.removeActorEverywhere(actorId.href);
     await store.following.remove(actorId.href);
     const copies = (await store.practices.deleteFromSource(actorId.href)) + (await store.learning.deleteFromSource(actorId.href)) +
-      (await store.resources.deleteFromSource(actorId.href));
+      (await store.resources.deleteFromSource(actorId.href)) +
+      (await store.consultations.deleteFromSource(actorId.href));
     return record(ctx, deletion, "accepted", `Actor deleted; removed ${followers} follow relations and ${copies} library copies`);
   }
   const practice = await store.practices.byIri(objectId.href);
@@ -189,6 +201,7 @@ export async function onDeleted(ctx: Ctx, deletion: Delete): Promise<void> {
   }
   if (await onEventDeleted(ctx, deletion, objectId, actorId)) return;
   if (await onResourceDeleted(ctx, deletion, objectId, actorId)) return;
+  if (await onConsultationDeleted(ctx, deletion, objectId, actorId)) return;
   const reply = await store.replies.byIri(objectId.href);
   if (reply) {
     if (reply.local || reply.authorIri !== actorId.href) return record(ctx, deletion, "rejected", "Only a reply's author may delete it");

@@ -148,6 +148,7 @@ export class Moderation {
       for (const source of await this.store.practices.sourceActors()) if (covered(source)) hiddenCopies += await this.store.practices.setHiddenForSource(source, marker);
       for (const source of await this.store.learning.sourceActors()) if (covered(source)) hiddenCopies += await this.store.learning.setHiddenForSource(source, marker);
       for (const source of await this.store.resources.sourceActors()) if (covered(source)) hiddenCopies += await this.store.resources.setHiddenForSource(source, marker);
+      for (const source of await this.store.consultations.sourceActors()) if (covered(source)) hiddenCopies += await this.store.consultations.setHiddenForSource(source, marker);
     }
     const pausedFollows = followers + following;
     await this.#audit(by, "domain.block", domain, JSON.stringify({ reason: rule.reason, hideContent, hiddenReplies, hiddenCopies, pausedFollows }));
@@ -168,7 +169,8 @@ export class Moderation {
     const marker = `domain:${domain}`;
     const shownReplies = await this.store.replies.unhideByReason(marker);
     const shownCopies = (await this.store.practices.unhideByReason(marker)) + (await this.store.learning.unhideByReason(marker)) +
-      (await this.store.resources.unhideByReason(marker));
+      (await this.store.resources.unhideByReason(marker)) +
+      (await this.store.consultations.unhideByReason(marker));
     await this.#audit(by, rule.kind === "block" ? "domain.unblock" : "domain.disallow", domain, JSON.stringify({ shownReplies, shownCopies }));
     return true;
   }

@@ -3,6 +3,7 @@
  * database; a MongoDB adapter implements the same ones, so domain, web and
  * federation code never see which database runs underneath.
  */
+import type { Consultation, ConsultationState } from "../domain/consultation.ts";
 import type { LearningOpportunity } from "../domain/learning.ts";
 import type { Practice } from "../domain/practice.ts";
 import type { Resource } from "../domain/resource.ts";
@@ -444,6 +445,7 @@ export interface Store {
   passwordResets: PasswordResetRepository;
   learning: LearningRepository;
   resources: ResourceRepository;
+  consultations: ConsultationRepository;
   close(): Promise<void>;
 }
 
@@ -477,6 +479,42 @@ export interface LearningRepository {
   /** Distinct partners whose copies are stored. */
   sourceActors(): Promise<string[]>;
   /** Hides or shows again every copy from one partner; hidden copies leave the calendar and their pages. */
+  setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
+  /** Shows again every copy hidden for the given reason. */
+  unhideByReason(hidden: string): Promise<number>;
+}
+
+/** Which consultations a list shows, by their state at `now` (an ISO 8601 instant). */
+export interface ConsultationQuery {
+  /** Open and upcoming ones come soonest closing or opening first; closed ones most recently closed first. */
+  state: ConsultationState;
+  now: string;
+  /** Include partner copies hidden by moderation. */
+  includeHidden?: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** Consultations: local ones, deleted ones kept as tombstones, and partner copies. */
+export interface ConsultationRepository {
+  /** Inserts or replaces by iri; the moderation marker `hidden` is kept. */
+  save(item: Consultation): Promise<void>;
+  /** Inserts a new item; returns false, changing nothing, when its iri or slug is already taken. */
+  insertNew(item: Consultation): Promise<boolean>;
+  /** Records that the closing was announced, unless it already was; returns false when another request did it first. */
+  markClosingAnnounced(iri: string, announced: string, updated: string): Promise<boolean>;
+  byIri(iri: string): Promise<Consultation | null>;
+  bySlug(slug: string): Promise<Consultation | null>;
+  slugExists(slug: string): Promise<boolean>;
+  /** Items that are not deleted, in one state. */
+  list(query: ConsultationQuery): Promise<{ items: Consultation[]; total: number }>;
+  /** Removes partner copies that came from one partner; returns how many. */
+  deleteFromSource(sourceActor: string): Promise<number>;
+  /** Removes a partner copy entirely. */
+  remove(iri: string): Promise<void>;
+  /** Distinct partners whose copies are stored. */
+  sourceActors(): Promise<string[]>;
+  /** Hides or shows again every copy from one partner; hidden copies leave the list and their pages. */
   setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
   /** Shows again every copy hidden for the given reason. */
   unhideByReason(hidden: string): Promise<number>;

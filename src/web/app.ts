@@ -19,6 +19,7 @@ import { registerAccountRoutes } from "./routes/accounts.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerEditorRoutes } from "./routes/editor.ts";
+import { registerConsultationObjects, registerConsultationRoutes } from "./routes/consultations.ts";
 import { registerLearningRoutes, registerLearningTombstones } from "./routes/learning.ts";
 import { registerModerationRoutes } from "./routes/moderation.ts";
 import { registerOrganizationRoutes } from "./routes/organizations.ts";
@@ -101,6 +102,7 @@ export function createApp(services: WebServices): express.Express {
 
   registerLearningTombstones(app, services);
   registerResourceTombstones(app, store);
+  registerConsultationObjects(app, services);
 
   const gate = createFederationGate({ store, moderation: services.moderation, federation, inboxRateLimit: config.inboxRateLimit });
   const fedify = federationMiddleware(federation.federation, () => federation.services, gate);
@@ -147,6 +149,7 @@ export function createApp(services: WebServices): express.Express {
   registerEditorRoutes(router, services);
   registerLearningRoutes(router, services);
   const { showResource } = registerResourceRoutes(router, services);
+  registerConsultationRoutes(router, services);
   registerAdminRoutes(router, services);
   registerModerationRoutes(router, services);
   registerOrganizationRoutes(router, services);

@@ -9,6 +9,7 @@ import { pickLanguage } from "../domain/text.ts";
 import type { Store } from "../storage/types.ts";
 import { renderDocument, type PageContext } from "../../views/html.ts";
 import type { MingaFederation } from "../../federation/index.ts";
+import type { ConsultationService } from "../domain/consultation-service.ts";
 import type { LearningService } from "../domain/learning-service.ts";
 import type { PracticeService } from "../domain/practices.ts";
 import type { ResourceService } from "../domain/resources.ts";
@@ -22,6 +23,7 @@ export interface WebServices {
   practices: PracticeService;
   learning: LearningService;
   resources: ResourceService;
+  consultations: ConsultationService;
   i18n: i18n;
   moderation: Moderation;
   /** Usernames no account may take, because actors of the instance use them. */

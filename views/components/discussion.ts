@@ -28,7 +28,7 @@ function childrenOf(replies: ReplyView[], rootIri: string) {
   return byParent;
 }
 
-/** What moderators may do to a reply, under it: hide or show it, delete it, block its remote author. */
+/** Renders what moderators may do to a reply, under it: hide or show it, delete it, or block its remote author, which members a consultation names as moderators may not. */
 function ModerationActions(props: { context: PageContext; view: ReplyView; pagePath: string }) {
   const { t } = props.context;
   const { reply, authorName } = props.view;
@@ -42,7 +42,7 @@ function ModerationActions(props: { context: PageContext; view: ReplyView; pageP
           ${t(reply.hidden ? "moderation.show" : "moderation.hide")}</button>
       </form>
       ${" "}<a href=${`/moderation/replies/delete?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("moderation.deleteNamed", { name: authorName })}>${t("moderation.delete")}</a>
-      ${reply.local ? null : html`${" "}<form method="post" action=${props.view.authorBlocked ? "/moderation/accounts/unblock" : "/moderation/accounts/block"} class="inline-form">
+      ${reply.local || props.context.account?.role === "member" ? null : html`${" "}<form method="post" action=${props.view.authorBlocked ? "/moderation/accounts/unblock" : "/moderation/accounts/block"} class="inline-form">
           <${CsrfField} context=${props.context} />
           <input type="hidden" name="actor" value=${reply.authorIri} /><input type="hidden" name="next" value=${back} />
           <button type="submit" class="secondary" aria-label=${t(props.view.authorBlocked ? "moderation.unblockAuthorNamed" : "moderation.blockNamed", { name: authorName })}>
@@ -82,9 +82,9 @@ function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]
               ${" · "}<time datetime=${reply.published}>${formatDate(language, reply.published)}</time>
             </header>
             <${ReplyBody} context=${props.context} view=${view} canModerate=${props.canModerate} />
-            ${props.canReply && shown && !reply.hidden
-              ? html`<p class="reply-actions"><a href=${`${props.pagePath}?replyTo=${encodeURIComponent(reply.iri)}#reply-form`}>${t("discussion.answer", { name: authorName })}</a>
-                  ${own ? null : html`${" · "}<a href=${`/report?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("discussion.reportNamed", { name: authorName })}>${t("discussion.report")}</a>`}</p>`
+            ${account !== null && shown && !reply.hidden && (props.canReply || !own)
+              ? html`<p class="reply-actions">${props.canReply ? html`<a href=${`${props.pagePath}?replyTo=${encodeURIComponent(reply.iri)}#reply-form`}>${t("discussion.answer", { name: authorName })}</a>` : null}
+                  ${own ? null : html`${props.canReply ? " · " : null}<a href=${`/report?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("discussion.reportNamed", { name: authorName })}>${t("discussion.report")}</a>`}</p>`
               : null}
             ${props.canModerate && !reply.deleted ? html`<${ModerationActions} context=${props.context} view=${view} pagePath=${props.pagePath} />` : null}
           </article>
@@ -105,20 +105,28 @@ export function Discussion(props: {
   likes: number;
   shares: number;
   replyTo: ReplyView | null;
+  /** `error` is a key under `errors:`, or a full key with its namespace ("consultations:errors.closed"). */
   form: { content: string; language: string; error: string | null };
+  /** When set, this message replaces the reply form, unless a refused reply is shown again with its error. */
+  repliesClosed?: string | null;
+  /** Overrides who may moderate, for items with moderators of their own. */
+  canModerate?: boolean;
 }) {
   const { t, account, language } = props.context;
   const byParent = childrenOf(props.replies, props.itemIri);
   const visible = props.replies.filter((view) => !view.reply.deleted && !view.reply.hidden).length;
-  const canReply = account !== null;
-  const canModerate = account !== null && account.role !== "member";
+  const showForm = !props.repliesClosed || props.form.error !== null;
+  const canReply = account !== null && !props.repliesClosed;
+  const canModerate = props.canModerate ?? (account !== null && account.role !== "member");
+  const errorKey = props.form.error?.includes(":") ? props.form.error : `errors:${props.form.error}`;
   return html`
     <section aria-labelledby="discussion-heading" class="discussion">
       <h2 id="discussion-heading">${t("discussion.title")}</h2>
       <p>${t("discussion.replyCount", { count: visible })} · ${t("discussion.likeCount", { count: props.likes })} · ${t("discussion.shareCount", { count: props.shares })}</p>
       ${visible === 0 && props.replies.length === 0 ? html`<p>${t("discussion.empty")}</p>` : null}
       <${Thread} context=${props.context} byParent=${byParent} parent=${props.itemIri} pagePath=${props.pagePath} canReply=${canReply} canModerate=${canModerate} />
-      ${canReply
+      ${props.repliesClosed ? html`<p class="notice">${props.repliesClosed}</p>` : null}
+      ${account !== null && showForm
         ? html`
           <form method="post" action=${`${props.pagePath}/replies`} id="reply-form" class="reply-form" novalidate>
             <${CsrfField} context=${props.context} />
@@ -129,7 +137,7 @@ export function Discussion(props: {
               <label for="reply-content">${t("discussion.yourReply")}</label>
               <textarea id="reply-content" name="content" rows="5" required aria-invalid=${props.form.error ? "true" : undefined}
                 aria-describedby=${props.form.error ? "reply-content-error" : undefined}>${props.form.content}</textarea>
-              ${props.form.error ? html`<p class="field-error" id="reply-content-error">${t(`errors:${props.form.error}`)}</p>` : null}
+              ${props.form.error ? html`<p class="field-error" id="reply-content-error">${t(errorKey)}</p>` : null}
             </div>
             <div class="field">
               <label for="reply-language">${t("discussion.language")}</label>
@@ -139,7 +147,9 @@ export function Discussion(props: {
             </div>
             <button type="submit">${t("discussion.send")}</button>
           </form>`
-        : html`<p><a href=${`/sign-in?next=${encodeURIComponent(props.pagePath)}`}>${t("discussion.signInToReply")}</a></p>`}
+        : account === null && !props.repliesClosed
+          ? html`<p><a href=${`/sign-in?next=${encodeURIComponent(props.pagePath)}`}>${t("discussion.signInToReply")}</a></p>`
+          : null}
     </section>
   `;
 }

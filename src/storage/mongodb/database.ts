@@ -24,6 +24,7 @@ export const COLLECTIONS = {
   passwordResets: "password_resets",
   learning: "learning_opportunities",
   resources: "resources",
+  consultations: "consultations",
 } as const;
 
 interface CounterDocument {
@@ -109,5 +110,8 @@ export async function createIndexes(database: Db): Promise<void> {
     database.collection(COLLECTIONS.resources).createIndex({ "resource.slug": 1 }, { unique: true, name: "resources_slug" }),
     database.collection(COLLECTIONS.resources).createIndex({ "resource.deleted": 1, "resource.status": 1, listedAt: -1, _id: 1 }, { name: "resources_listing" }),
     database.collection(COLLECTIONS.resources).createIndex({ "resource.sourceActor": 1 }, { name: "resources_source_actor" }),
+    database.collection(COLLECTIONS.consultations).createIndex({ "item.slug": 1 }, { unique: true, name: "consultations_slug" }),
+    database.collection(COLLECTIONS.consultations).createIndex({ "item.deleted": 1, closesAt: 1, opensAt: 1 }, { name: "consultations_dates" }),
+    database.collection(COLLECTIONS.consultations).createIndex({ "item.sourceActor": 1 }, { name: "consultations_source_actor" }),
   ]);
 }

@@ -12,6 +12,7 @@ import { MongoInvitationRepository, MongoPasswordResetRepository } from "./accou
 import { MongoAccountRepository, MongoSessionRepository, MongoSettingRepository } from "./accounts.ts";
 import { MongoPracticeRepository, MongoReactionRepository, MongoReplyRepository } from "./content.ts";
 import { createIndexes } from "./database.ts";
+import { MongoConsultationRepository } from "./consultations.ts";
 import { MongoLearningRepository } from "./learning.ts";
 import {
   MongoDeliveryHealthRepository,
@@ -70,6 +71,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       passwordResets: new MongoPasswordResetRepository(database),
       learning: new MongoLearningRepository(database),
       resources: new MongoResourceRepository(database),
+      consultations: new MongoConsultationRepository(database),
       async close() {
         await client.close();
       },

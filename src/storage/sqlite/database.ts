@@ -237,6 +237,24 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX review_log_item ON review_log (item_iri, id);
   `,
+  // Consultations: local ones, deleted ones kept as tombstones, and partner copies, with opening and closing in UTC.
+  `
+  CREATE TABLE consultations (
+    iri TEXT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    local INTEGER NOT NULL,
+    source_actor TEXT,
+    opens TEXT NOT NULL,
+    closes TEXT NOT NULL,
+    published TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    deleted TEXT,
+    hidden TEXT,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX consultations_dates ON consultations (deleted, closes, opens);
+  CREATE INDEX consultations_source ON consultations (source_actor);
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

@@ -4,6 +4,7 @@ import type { Store } from "../types.ts";
 import { SqliteInvitationRepository, SqlitePasswordResetRepository } from "./account-links.ts";
 import { SqliteAccountRepository, SqliteSessionRepository, SqliteSettingRepository } from "./accounts.ts";
 import { SqlitePracticeRepository, SqliteReactionRepository, SqliteReplyRepository } from "./content.ts";
+import { SqliteConsultationRepository } from "./consultations.ts";
 import { openDatabase } from "./database.ts";
 import { SqliteLearningRepository } from "./learning.ts";
 import {
@@ -40,6 +41,7 @@ export function createSqliteStore(database: DatabaseSync): Store {
     passwordResets: new SqlitePasswordResetRepository(database),
     learning: new SqliteLearningRepository(database),
     resources: new SqliteResourceRepository(database),
+    consultations: new SqliteConsultationRepository(database),
     async close() {
       if (database.isOpen) database.close();
     },

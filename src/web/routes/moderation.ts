@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from "express";
 
 import { MAX_REASON_LENGTH, MAX_REPORT_COMMENT_LENGTH, normalizeDomain } from "../../domain/moderation.ts";
+import { consultationPath } from "../../domain/consultation-service.ts";
 import type { Practice } from "../../domain/practice.ts";
 import { htmlToText } from "../../domain/text.ts";
 import { replyAnchor } from "../../domain/urls.ts";
@@ -15,6 +16,7 @@ import { AuditPage, DeleteReplyPage, DomainsPage, ModerationPage, ReportReplyPag
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { safeNext } from "./auth.ts";
+import { allowConsultationModerators } from "./consultations.ts";
 import { requireRole } from "./editor.ts";
 import { describeReplies } from "./pages.ts";
 
@@ -33,6 +35,7 @@ export function registerModerationRoutes(router: Router, services: WebServices):
   const moderators = requireRole(services, ["admin", "editor", "reviewer"]);
   const admins = requireRole(services, ["admin"]);
   const members = requireRole(services, ["admin", "editor", "reviewer", "member"]);
+  const replyModerators = allowConsultationModerators(services, moderators);
 
   async function notFound(request: Request, response: Response) {
     const context = await pageContext(services, request, response);
@@ -42,6 +45,8 @@ export function registerModerationRoutes(router: Router, services: WebServices):
   /** The page a reply sits on, with its anchor, for links back after an action. */
   async function replyPage(reply: Reply): Promise<{ root: Practice | null; href: string }> {
     const root = await store.practices.byIri(reply.rootIri);
+    const consultation = root ? null : await store.consultations.byIri(reply.rootIri);
+    if (consultation) return { root, href: `${consultationPath(consultation.slug)}#${replyAnchor(reply.iri)}` };
     return { root, href: root ? `${practicePath(root)}#${replyAnchor(reply.iri)}` : "/" };
   }
 
@@ -180,7 +185,7 @@ export function registerModerationRoutes(router: Router, services: WebServices):
 
   // Replies.
 
-  router.post("/moderation/replies/hide", moderators, async (request, response) => {
+  router.post("/moderation/replies/hide", replyModerators, async (request, response) => {
     const reply = await findReply(request.body.reply);
     if (!reply || reply.deleted) return notFound(request, response);
     await moderation.hideReply(response.locals.account as Account, reply);
@@ -188,7 +193,7 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     response.redirect(303, withNotice(request.body.next ? safeNext(request.body.next) : (await replyPage(reply)).href, "replyHidden"));
   });
 
-  router.post("/moderation/replies/show", moderators, async (request, response) => {
+  router.post("/moderation/replies/show", replyModerators, async (request, response) => {
     const reply = await findReply(request.body.reply);
     if (!reply || reply.deleted) return notFound(request, response);
     await moderation.showReply(response.locals.account as Account, reply);
@@ -203,13 +208,13 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     sendPage(response, html`<${DeleteReplyPage} context=${context} reply=${view} excerpt=${excerpt(reply)} backHref=${href} error=${error} />`, error ? 422 : 200);
   }
 
-  router.get("/moderation/replies/delete", moderators, async (request, response) => {
+  router.get("/moderation/replies/delete", replyModerators, async (request, response) => {
     const reply = await findReply(request.query.reply);
     if (!reply || reply.deleted) return notFound(request, response);
     await showDelete(request, response, reply, null);
   });
 
-  router.post("/moderation/replies/delete", moderators, async (request, response) => {
+  router.post("/moderation/replies/delete", replyModerators, async (request, response) => {
     const reply = await findReply(request.body.reply);
     if (!reply || reply.deleted) return notFound(request, response);
     if (request.body.confirm !== "yes") return showDelete(request, response, reply, "deleteReplyConfirm");
