@@ -83,7 +83,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     sendPage(
       response,
       html`<${ResourceEditorPage} context=${context} form=${form} errors=${errors} params=${params} action=${action} isNew=${existing === null}
-        published=${existing?.status === "published"} maxMegabytes=${maxMegabytes} requireAccessible=${await requiresAccessibleMedia(store)}
+        published=${existing !== null && isPublic(existing.status)} maxMegabytes=${maxMegabytes} requireAccessible=${await requiresAccessibleMedia(store)}
         deleteAction=${existing && mayDelete(response.locals.account) ? `${resourcePath(existing)}/delete` : null} />`,
       status,
     );
