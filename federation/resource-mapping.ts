@@ -125,6 +125,8 @@ export function resourceToObject(resource: Resource, links: ResourceLinks): Json
     description: languageMap(resource, description),
   });
   if (resource.publicationDate) object.publicationDate = resource.publicationDate;
+  // Archived resources stay public but are no longer current; partners mark their copies so.
+  if (resource.status === "archived") object.archived = true;
   if (media) {
     object.transcript = languageMap(resource, (text) => text.transcript);
     object.audioDescription = resource.audioDescription;

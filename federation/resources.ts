@@ -107,7 +107,7 @@ export async function importPartnerResource(ctx: Context<FederationServices>, ir
     attributedTo: sourceActor,
     sourceActor,
     authorAccountId: null,
-    status: "published",
+    status: compacted.archived === true || compacted.archived === "true" ? "archived" : "published",
     file: parsed.file,
     captions: parsed.captions,
     descriptionHtml: parsed.descriptionHtml,

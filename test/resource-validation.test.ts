@@ -119,3 +119,16 @@ describe("WebVTT check", () => {
     expect(findWebVttError("WEBVTT\n\nNOTE nothing yet\n")).to.equal(0);
   });
 });
+
+describe("accessibility message keys", () => {
+  it("name every combination the locales define", async () => {
+    const { missingAccessibilityKey } = await import("../src/domain/resource.ts");
+    const fs = await import("node:fs");
+    const english = JSON.parse(fs.readFileSync(new URL("../locales/en/resources.json", import.meta.url), "utf8"));
+    for (const missing of [["captions"], ["transcript"], ["captions", "transcript"]] as ("captions" | "transcript")[][]) {
+      const key = missingAccessibilityKey(missing);
+      expect(english.notAccessible[key], `notAccessible.${key}`).to.be.a("string");
+      expect(english.errors.inaccessible[key], `errors.inaccessible.${key}`).to.be.a("string");
+    }
+  });
+});

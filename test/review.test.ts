@@ -91,7 +91,7 @@ describe("review workflow", function () {
     await eventually(async () => received("Create", iri).length === 1, "the Create at the follower");
     expect((await fetch(iri)).status).to.equal(200);
     const history = await running.instance.store.reviews.forItem(iri);
-    expect(history.map((entry) => entry.action)).to.deep.equal(["start", "changes", "publish"]);
+    expect(history.map((entry) => entry.action)).to.deep.equal(["submit", "start", "changes", "submit", "publish"]);
   });
 
   it("archives with Update and withdraws with Delete", async () => {
@@ -103,7 +103,8 @@ describe("review workflow", function () {
     expect(served.archived).to.equal(true);
     const archived = await (await fetch(iri)).text();
     expect(archived).to.contain("Archived");
-    expect(await (await fetch(`${running.origin}/library`)).text()).to.contain("Reviewed practice");
+    const library = await (await fetch(`${running.origin}/library`)).text();
+    expect(library).to.match(/Reviewed practice[\s\S]*?<span class="badge">Archived<\/span>/);
 
     expect((await review(editor, "restore")).status).to.equal(303);
     expect((await review(editor, "unpublish", "Out of date.")).status).to.equal(303);

@@ -47,6 +47,7 @@ export class PracticeService {
         continue;
       }
       log.info("Created practice {slug} ({status})", { slug, status: practice.status, author: author?.username });
+      if (practice.status === "submitted") await this.#recordSubmission(practice, author);
       if (options.publish) await this.events.practicePublished(practice);
       return practice;
     }
@@ -77,12 +78,13 @@ export class PracticeService {
    * makes it public (Create) and `submit` hands a draft in for review;
    * editing a public practice sends Update.
    */
-  async update(existing: Practice, fields: PracticeFields, options: { publish: boolean; submit?: boolean }): Promise<Practice> {
+  async update(existing: Practice, fields: PracticeFields, options: { publish: boolean; submit?: boolean; by?: Account | null }): Promise<Practice> {
     let status = existing.status;
     if (options.publish && !isPublic(status)) status = "published";
     else if (options.submit && status === "draft") status = "submitted";
     const practice = await this.#save({ ...existing, ...fields }, status);
     log.info("Updated practice {slug}", { slug: practice.slug, status: practice.status });
+    if (status === "submitted" && existing.status === "draft") await this.#recordSubmission(practice, options.by ?? null);
     await this.#announce(existing.status, practice);
     return practice;
   }
@@ -106,6 +108,11 @@ export class PracticeService {
     log.info("Review of practice {slug}: {action} by {username}", { slug: existing.slug, action, username: by.username, status });
     if (status !== existing.status) await this.#announce(existing.status, practice);
     return practice;
+  }
+
+  /** Keeps a submission from the editor in the review history, as a review action would be. */
+  async #recordSubmission(practice: Practice, by: Account | null): Promise<void> {
+    await this.store.reviews.add({ itemIri: practice.iri, accountId: by?.id ?? null, action: "submit", fromStatus: "draft", toStatus: "submitted", comment: "", created: new Date().toISOString() });
   }
 
   async #save(practice: Practice, status: Practice["status"]): Promise<Practice> {

@@ -212,3 +212,8 @@ export function missingAccessibility(resource: Pick<Resource, "resourceType" | "
   if (!Object.values(resource.text).some((text) => text?.transcript.trim())) missing.push("transcript");
   return missing;
 }
+
+/** The locale key suffix naming what a recording lacks: "captions", "transcript" or "captionsAndTranscript". */
+export function missingAccessibilityKey(missing: ("captions" | "transcript")[]): string {
+  return missing.map((part, index) => (index === 0 ? part : part[0].toUpperCase() + part.slice(1))).join("And");
+}

@@ -20,6 +20,7 @@ export function PracticeCard(props: { context: PageContext; practice: Practice; 
       <h3><a href=${practicePath(practice)}>${chosen.value.title}</a></h3>
       <p>${chosen.value.summary}</p>
       <p class="meta" lang=${language}>
+        ${practice.status === "archived" ? html`<span class="badge">${t("review.statuses.archived")}</span> ` : null}
         ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: languageName(language, otherLanguage) })}</span> ` : null}
         ${practice.themes.map((theme) => html`<span class="tag">${t(`vocabulary:themes.${theme}`)}</span> `)}
         ${practice.local ? null : html`<span class="origin">${t("library.fromPartner", { source: props.sourceName ?? new URL(practice.iri).host })}</span>`}

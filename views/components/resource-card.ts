@@ -31,6 +31,7 @@ export function ResourceCard(props: { context: PageContext; resource: Resource; 
       <p>${chosen.value.summary}</p>
       <p class="meta" lang=${language}>
         <span class="badge">${t(`resources:types.${resource.resourceType}`)}</span>${" "}
+        ${resource.status === "archived" ? html`<span class="badge">${t("review.statuses.archived")}</span> ` : null}
         ${notAccessible ? html`<span class="badge">${t("resources:notAccessibleBadge")}</span> ` : null}
         ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: languageName(language, otherLanguage) })}</span> ` : null}
         ${resource.themes.map((theme) => html`<span class="tag">${t(`vocabulary:themes.${theme}`)}</span> `)}

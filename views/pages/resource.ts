@@ -5,6 +5,7 @@ import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { formatLabel, formatSize } from "../components/resource-card.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
+import { missingAccessibilityKey } from "../../src/domain/resource.ts";
 
 function fileDescription(file: ResourceFile, language: string): string {
   const label = formatLabel(file);
@@ -62,7 +63,7 @@ export function ResourcePage(props: {
           ${resource.local ? null : html`<p class="origin">${t("practice.fromPartner", { source: props.sourceName ?? new URL(resource.iri).host })}${" "}
               <a href=${resource.url} rel="noopener">${t("practice.viewOriginal")}</a></p>`}
           ${resource.status !== "published" ? html`<p class="badge">${t(`review.statuses.${resource.status}`)}</p>` : null}
-          ${media && missing.length > 0 ? html`<p class="notice">${t(`resources:notAccessible.${missing.join("And")}`)}</p>` : null}
+          ${media && missing.length > 0 ? html`<p class="notice">${t(`resources:notAccessible.${missingAccessibilityKey(missing)}`)}</p>` : null}
           ${props.canEdit ? html`<p class="actions"><a href=${`${path}/edit`}>${t("resources:edit")}</a></p>` : null}
         </header>
         <p class="lead" lang=${contentLanguage}>${text.summary}</p>

@@ -98,7 +98,7 @@ export function registerEditorRoutes(router: Router, services: WebServices): voi
     const form = request.body as PracticeForm;
     const result = validatePracticeFields(formToInput(form));
     if (!result.ok) return showEditor(request, response, form, errorsToFormFields(result.errors), practice);
-    const saved = await practices.update(practice, result.value, saveOptions(response.locals.account, form.action));
+    const saved = await practices.update(practice, result.value, { ...saveOptions(response.locals.account, form.action), by: response.locals.account });
     response.redirect(303, `${practicePath(saved)}?notice=${saved.status === "submitted" && practice.status === "draft" ? "submitted" : "saved"}`);
   });
 

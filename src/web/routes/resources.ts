@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { missingAccessibilityKey } from "../../domain/resource.ts";
 
 import type { Express, Request, Response, Router } from "express";
 
@@ -188,7 +189,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
       response.redirect(303, `${resourcePath(saved)}?notice=${notice}`);
     } catch (error) {
       if (!(error instanceof InaccessibleMediaError)) throw error;
-      return showEditor(request, response, form, { publish: `resources:errors.inaccessible.${error.missing.join("And")}` }, params, existing);
+      return showEditor(request, response, form, { publish: `resources:errors.inaccessible.${missingAccessibilityKey(error.missing)}` }, params, existing);
     }
   }
 
