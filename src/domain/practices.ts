@@ -3,20 +3,13 @@ import type { Account, Store } from "../storage/types.ts";
 import type { DomainEvents } from "./events.ts";
 import { slugify, type Practice, type PracticeFields } from "./practice.ts";
 import { absolute, PATHS } from "./urls.ts";
-import { ACTIONS_NEEDING_COMMENT, allowedActions, federationChange, isPublic, statusAfter, type ReviewAction } from "./workflow.ts";
+import { checkReview, federationChange, isPublic, type ReviewAction } from "./workflow.ts";
 
 const log = logger("domain", "practices");
 
 const RESERVED_SLUGS = ["new"];
 
-export const MAX_REVIEW_COMMENT_LENGTH = 5000;
-
-/** A review action that cannot be taken; `code` names why, for a translated message. */
-export class ReviewError extends Error {
-  constructor(readonly code: "notAllowed" | "commentRequired" | "commentTooLong") {
-    super(code);
-  }
-}
+export { MAX_REVIEW_COMMENT_LENGTH, ReviewError } from "./workflow.ts";
 
 /** Creates, edits and deletes the organization's own practices, and reports each change to federation through DomainEvents. */
 export class PracticeService {
@@ -95,14 +88,7 @@ export class PracticeService {
    * history, and sends what the change means for partners.
    */
   async review(existing: Practice, action: ReviewAction, by: Account, comment: string): Promise<Practice> {
-    const isAuthor = existing.authorAccountId === by.id;
-    if (!existing.local || existing.deleted || !allowedActions(existing.status, by.role, isAuthor).includes(action)) {
-      throw new ReviewError("notAllowed");
-    }
-    const text = comment.trim();
-    if (ACTIONS_NEEDING_COMMENT.includes(action) && !text) throw new ReviewError("commentRequired");
-    if (text.length > MAX_REVIEW_COMMENT_LENGTH) throw new ReviewError("commentTooLong");
-    const status = statusAfter(existing.status, action);
+    const { status, comment: text } = checkReview(existing, action, by, comment);
     const practice = status === existing.status ? existing : await this.#save(existing, status);
     await this.store.reviews.add({ itemIri: existing.iri, accountId: by.id, action, fromStatus: existing.status, toStatus: status, comment: text, created: new Date().toISOString() });
     log.info("Review of practice {slug}: {action} by {username}", { slug: existing.slug, action, username: by.username, status });

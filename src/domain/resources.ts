@@ -2,9 +2,8 @@ import { logger } from "../logging.ts";
 import type { Account, Store } from "../storage/types.ts";
 import { slugify } from "./practice.ts";
 import { missingAccessibility, type CaptionTrack, type Resource, type ResourceFields, type ResourceFile } from "./resource.ts";
-import { MAX_REVIEW_COMMENT_LENGTH, ReviewError } from "./practices.ts";
 import { absolute } from "./urls.ts";
-import { ACTIONS_NEEDING_COMMENT, allowedActions, federationChange, isPublic, statusAfter, type ReviewAction } from "./workflow.ts";
+import { checkReview, federationChange, isPublic, type ReviewAction } from "./workflow.ts";
 
 const log = logger("domain", "resources");
 
@@ -124,14 +123,7 @@ export class ResourceService {
 
   /** Moves a resource along its review, as PracticeService.review does for practices. */
   async review(existing: Resource, action: ReviewAction, by: Account, comment: string): Promise<Resource> {
-    const isAuthor = existing.authorAccountId === by.id;
-    if (!existing.local || existing.deleted || !allowedActions(existing.status, by.role, isAuthor).includes(action)) {
-      throw new ReviewError("notAllowed");
-    }
-    const text = comment.trim();
-    if (ACTIONS_NEEDING_COMMENT.includes(action) && !text) throw new ReviewError("commentRequired");
-    if (text.length > MAX_REVIEW_COMMENT_LENGTH) throw new ReviewError("commentTooLong");
-    const status = statusAfter(existing.status, action);
+    const { status, comment: text } = checkReview(existing, action, by, comment);
     if (isPublic(status) && !isPublic(existing.status)) await this.#checkPublishable(existing);
     const resource = status === existing.status ? existing : await this.#save(existing, status);
     await this.store.reviews.add({ itemIri: existing.iri, accountId: by.id, action, fromStatus: existing.status, toStatus: status, comment: text, created: new Date().toISOString() });

@@ -1,4 +1,4 @@
-import type { Role } from "../storage/types.ts";
+import type { Account, Role } from "../storage/types.ts";
 
 /**
  * Where a practice or resource stands on its way to readers: written
@@ -55,4 +55,32 @@ export function federationChange(before: WorkflowStatus, after: WorkflowStatus):
   if (isPublic(before) && !isPublic(after)) return "delete";
   if (isPublic(before) && isPublic(after) && before !== after) return "update";
   return "none";
+}
+
+export const MAX_REVIEW_COMMENT_LENGTH = 5000;
+
+/** A review action that cannot be taken; `code` names why, for a translated message. */
+export class ReviewError extends Error {
+  constructor(readonly code: "notAllowed" | "commentRequired" | "commentTooLong") {
+    super(code);
+  }
+}
+
+/**
+ * Checks that a person may take an action on an item now, with the comment
+ * it needs, and returns the status it leads to and the trimmed comment.
+ * Throws ReviewError otherwise.
+ */
+export function checkReview(
+  item: { local: boolean; deleted: string | null; status: WorkflowStatus; authorAccountId: number | null },
+  action: ReviewAction,
+  by: Account,
+  comment: string,
+): { status: WorkflowStatus; comment: string } {
+  const isAuthor = item.authorAccountId === by.id;
+  if (!item.local || item.deleted || !allowedActions(item.status, by.role, isAuthor).includes(action)) throw new ReviewError("notAllowed");
+  const text = comment.trim();
+  if (ACTIONS_NEEDING_COMMENT.includes(action) && !text) throw new ReviewError("commentRequired");
+  if (text.length > MAX_REVIEW_COMMENT_LENGTH) throw new ReviewError("commentTooLong");
+  return { status: statusAfter(item.status, action), comment: text };
 }
