@@ -4,6 +4,7 @@ import { domainCovers, normalizeDomain } from "../src/domain/moderation.ts";
 import { RateLimiter } from "../src/web/rate-limit.ts";
 import { ModeratedOutboxQueue } from "../federation/moderated-queue.ts";
 import { addAccount, Browser, eventually, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
+import { consultationForm } from "./support/consultation.ts";
 import { RemoteServer } from "./support/remote-actor.ts";
 
 const AS = "https://www.w3.org/ns/activitystreams";
@@ -316,6 +317,11 @@ describe("moderation", function () {
       expect((await fetch(practiceIri, { headers: { Accept: "application/activity+json" } })).status).to.equal(401);
       expect((await friend.get(practiceIri)).status).to.equal(403);
       expect((await fetch(`${running.origin}/actors/org/outbox`, { headers: { Accept: "application/activity+json" } })).status).to.equal(401);
+      // Consultations are served outside Fedify and pass the same gate.
+      const consultation = await admin.post("/consultations", consultationForm("Gated consultation"));
+      const consultationIri = new URL(consultation.headers.get("location")!, running.origin).href.split("?")[0];
+      expect((await fetch(consultationIri, { headers: { Accept: "application/activity+json" } })).status).to.equal(401);
+      expect((await friend.get(consultationIri)).status).to.equal(403);
       // Discovery and actor documents stay public, so partners can verify our signatures.
       expect((await fetch(`${running.origin}/actors/org`, { headers: { Accept: "application/activity+json" } })).status).to.equal(200);
       expect((await fetch(`${running.origin}/.well-known/webfinger?resource=acct:org@${new URL(running.origin).host}`)).status).to.equal(200);

@@ -102,9 +102,25 @@ export function createApp(services: WebServices): express.Express {
 
   registerLearningTombstones(app, services);
   registerResourceTombstones(app, store);
+  const gate = createFederationGate({ store, moderation: services.moderation, federation, inboxRateLimit: config.inboxRateLimit });
+  // Consultations are served as JSON-LD outside Fedify, so their reads pass the same gate: blocks and the allowlist apply to them too.
+  app.get("/consultations/:slug", async (request, response, next) => {
+    try {
+      if (!wantsActivityPub(request)) return next();
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(request.headers)) for (const item of [value].flat()) if (typeof item === "string") headers.append(key, item);
+      const url = `${request.protocol}://${request.get("Host") ?? request.hostname}${request.originalUrl}`;
+      const refusal = await gate(new Request(url, { headers }), undefined, request.ip ?? "unknown");
+      if (!refusal) return next();
+      response.status(refusal.status);
+      refusal.headers.forEach((value, key) => response.setHeader(key, value));
+      response.end(Buffer.from(await refusal.arrayBuffer()));
+    } catch (error) {
+      next(error);
+    }
+  });
   registerConsultationObjects(app, services);
 
-  const gate = createFederationGate({ store, moderation: services.moderation, federation, inboxRateLimit: config.inboxRateLimit });
   const fedify = federationMiddleware(federation.federation, () => federation.services, gate);
   app.use((request, response, next) => {
     if (!isFederationRequest(request)) return next();

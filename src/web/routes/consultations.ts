@@ -42,10 +42,8 @@ function mayModerate(account: Account | null, item: Consultation): boolean {
  * consultation, or 410 with a Tombstone once it is deleted. It is
  * registered before the federation middleware because Fedify 2.3.6 allows
  * one object dispatcher per class, and practices already use the Article
- * one.
- *
- * NOTE: these reads bypass the federation gate, so a blocked server can
- * still read a consultation, as anyone can read its HTML page.
+ * one. The application runs the federation gate on these reads first,
+ * so domain blocks and the allowlist apply to them too.
  */
 export function registerConsultationObjects(app: Express, services: WebServices): void {
   app.get("/consultations/:slug", async (request, response, next) => {
