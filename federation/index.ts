@@ -58,9 +58,9 @@ async function onUndone(ctx: Ctx, undo: Undo): Promise<void> {
 }
 
 /**
- * The web gate already refused requests whose signer or named actor is
- * blocked; this catches the verified actor of activities that arrive by
- * other paths, such as one forwarded with its own LD signature.
+ * The web gate already rejected requests whose signer or named actor is
+ * blocked. This check catches the verified actor of activities that arrive
+ * by other paths, such as one forwarded with its own LD signature.
  */
 async function refusedByModeration(ctx: Ctx, activity: Activity): Promise<boolean> {
   const actor = activity.actorId;

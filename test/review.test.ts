@@ -98,7 +98,7 @@ describe("review workflow", function () {
     expect((await review(reviewer, "archive")).status, "reviewers do not archive").to.equal(403);
     expect((await review(editor, "archive")).status).to.equal(303);
     await eventually(async () => received("Update", iri).length > 0, "the Update at the follower");
-    // Partners re-fetch the Article from its origin on Update; the served document says it is archived.
+    // Partners re-fetch the Article from its origin on Update, and the served document marks it archived.
     const served = (await (await fetch(iri, { headers: { Accept: "application/activity+json" } })).json()) as { archived?: boolean };
     expect(served.archived).to.equal(true);
     const archived = await (await fetch(iri)).text();

@@ -1,17 +1,17 @@
 import type { Account, ActorBlock, DomainRule, Report, Reply, Store } from "../storage/types.ts";
 import type { DomainEvents } from "./events.ts";
 
-/** How an instance federates: with anyone not blocked, or only with domains on its allowlist. */
+/** Federation mode of an instance: open to anyone not blocked, or limited to the domains on its allowlist. */
 export type FederationMode = "open" | "allowlist";
 const MODE_SETTING = "federation.mode";
 
 export const MAX_REASON_LENGTH = 500;
 export const MAX_REPORT_COMMENT_LENGTH = 1000;
 
-/** Why a remote URL may not federate with this instance. */
+/** Reason a remote URL may not federate with this instance. */
 export type Refusal = { reason: "blocked"; rule: DomainRule } | { reason: "notAllowed" };
 
-/** Who did something, for the audit log: an account, or the instance itself for what arrives from outside. */
+/** Author of an audited action: an account, or the instance itself for what arrives from outside. */
 type Who = Account | "system";
 
 function username(who: Who): string {
@@ -21,9 +21,9 @@ function username(who: Who): string {
 /**
  * Normalizes what an admin types for a domain: a bare host, a URL, or a
  * handle such as @org@partner.example. Host names are lower-cased and
- * converted to their ASCII form; a port is kept only when one is given,
- * which makes a rule apply to that port alone. Returns null for anything
- * that is not a host.
+ * converted to their ASCII form. A port is kept only when one is given,
+ * so the rule applies to that port alone. Returns null for anything that
+ * is not a host.
  */
 export function normalizeDomain(input: string): string | null {
   let text = input.trim();
@@ -72,8 +72,8 @@ function parseUrl(value: string | URL): URL | null {
  * Moderation of what arrives from other servers and what members post:
  * domain blocks and the allowlist, blocked remote accounts, hidden and
  * deleted replies, reports, and the audit log in which every action is
- * written with who did it. Rules are read once and kept in memory, since
- * every inbox request asks them; each change here reloads them.
+ * written with who did it. Rules are read once and kept in memory, because
+ * every inbox request checks them. Each change here reloads them.
  */
 export class Moderation {
   #rules: DomainRule[] | null = null;
@@ -125,10 +125,10 @@ export class Moderation {
   }
 
   /**
-   * Blocks a domain: its activities are refused and nothing more is sent to
-   * it. Follow relations with it stay stored but lie dormant, so lifting the
-   * block resumes them; with `hideContent` its replies and library copies
-   * stop being shown until then too.
+   * Blocks a domain: its activities are rejected and nothing more is sent
+   * to it. Follow relations with it stay stored but dormant, so lifting the
+   * block resumes them. With `hideContent`, its replies and copies are also
+   * hidden until then.
    */
   async blockDomain(by: Account, domain: string, reason: string, hideContent: boolean): Promise<{ hiddenReplies: number; hiddenCopies: number; pausedFollows: number }> {
     const rule: DomainRule = { domain, kind: "block", reason: reason.trim().slice(0, MAX_REASON_LENGTH), hideContent, created: new Date().toISOString(), createdBy: by.username };
@@ -176,9 +176,9 @@ export class Moderation {
   }
 
   /**
-   * Blocks a remote account: its activities are refused, nothing more is
-   * delivered to it while it follows us, and its replies are hidden; all of
-   * it comes back when unblocked.
+   * Blocks a remote account: its activities are rejected, nothing more is
+   * delivered to it while it follows us, and its replies are hidden.
+   * Unblocking restores all of it.
    */
   async blockActor(by: Account, actorIri: string, reason: string): Promise<ActorBlock> {
     const block: ActorBlock = { actorIri, reason: reason.trim().slice(0, MAX_REASON_LENGTH), created: new Date().toISOString(), createdBy: by.username };
@@ -213,7 +213,7 @@ export class Moderation {
     if (reply.local) await this.events.replyDeleted(deleted);
   }
 
-  /** A member reports a reply to the moderators. */
+  /** Adds a member's report about a reply to the moderators' queue. */
   async reportReply(by: Account, reply: Reply, comment: string): Promise<Report> {
     const report = await this.store.moderation.addReport({
       created: new Date().toISOString(),
@@ -269,7 +269,7 @@ export class Moderation {
 
   /**
    * Records an administrative action taken elsewhere (accounts, the profile),
-   * so the audit log holds them all. Details are named values, which the
+   * so the audit log contains them all. Details are named values, which the
    * audit page shows in the reader's language.
    */
   async record(by: Who, action: string, target: string, details: Record<string, string | number | boolean> = {}): Promise<void> {

@@ -11,6 +11,12 @@ const RESERVED_SLUGS = ["new"];
 
 export { MAX_REVIEW_COMMENT_LENGTH, ReviewError } from "./workflow.ts";
 
+/** Returns the status of a new item: published, submitted for review, or a draft. */
+export function initialStatus(publish: boolean, submit: boolean): "published" | "submitted" | "draft" {
+  if (publish) return "published";
+  return submit ? "submitted" : "draft";
+}
+
 /** Creates, edits and deletes the organization's own practices, and reports each change to federation through DomainEvents. */
 export class PracticeService {
   constructor(
@@ -58,7 +64,7 @@ export class PracticeService {
       attributedTo: this.groupIri,
       sourceActor: null,
       authorAccountId: author?.id ?? null,
-      status: publish ? "published" : submit ? "submitted" : "draft",
+      status: initialStatus(publish, submit),
       bodyHtml: null,
       published: publish ? now : null,
       updated: now,
@@ -67,9 +73,9 @@ export class PracticeService {
   }
 
   /**
-   * Saves an edit. An edit keeps the practice's status, except that `publish`
-   * makes it public (Create) and `submit` hands a draft in for review;
-   * editing a public practice sends Update.
+   * Saves an edit, keeping the practice's status unless `publish` makes it
+   * public (Create) or `submit` hands a draft in for review. Editing a
+   * public practice sends Update.
    */
   async update(existing: Practice, fields: PracticeFields, options: { publish: boolean; submit?: boolean; by?: Account | null }): Promise<Practice> {
     let status = existing.status;

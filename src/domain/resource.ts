@@ -213,7 +213,7 @@ export function missingAccessibility(resource: Pick<Resource, "resourceType" | "
   return missing;
 }
 
-/** The locale key suffix naming what a recording lacks: "captions", "transcript" or "captionsAndTranscript". */
+/** Returns the locale key suffix naming what a recording lacks: "captions", "transcript" or "captionsAndTranscript". */
 export function missingAccessibilityKey(missing: ("captions" | "transcript")[]): string {
   return missing.map((part, index) => (index === 0 ? part : part[0].toUpperCase() + part.slice(1))).join("And");
 }

@@ -2,6 +2,7 @@ import { logger } from "../logging.ts";
 import type { Account, Store } from "../storage/types.ts";
 import { slugify } from "./practice.ts";
 import { missingAccessibility, type CaptionTrack, type Resource, type ResourceFields, type ResourceFile } from "./resource.ts";
+import { initialStatus } from "./practices.ts";
 import { absolute } from "./urls.ts";
 import { checkReview, federationChange, isPublic, type ReviewAction } from "./workflow.ts";
 
@@ -91,7 +92,7 @@ export class ResourceService {
         attributedTo: this.groupIri,
         sourceActor: null,
         authorAccountId: author?.id ?? null,
-        status: options.publish ? "published" : options.submit ? "submitted" : "draft",
+        status: initialStatus(options.publish, options.submit ?? false),
         descriptionHtml: null,
         published: options.publish ? now : null,
         updated: now,
@@ -106,9 +107,9 @@ export class ResourceService {
   }
 
   /**
-   * Saves an edit. An edit keeps the resource's status, except that
-   * `publish` makes it public (Create) and `submit` hands a draft in for
-   * review; editing a public resource sends Update.
+   * Saves an edit, keeping the resource's status unless `publish` makes it
+   * public (Create) or `submit` hands a draft in for review. Editing a
+   * public resource sends Update.
    */
   async update(existing: Resource, fields: ResourceFields, files: ResourceFiles, options: { publish: boolean; submit?: boolean }): Promise<Resource> {
     let status = existing.status;

@@ -1,7 +1,7 @@
 import type { Account, Role } from "../storage/types.ts";
 
 /**
- * Where a practice or resource stands on its way to readers: written
+ * Status of a practice or resource on its way to readers: written
  * (draft), handed in (submitted), being read by a reviewer (in review),
  * public (published), or kept for the record but no longer current
  * (archived). Published and archived items are public and federate.
@@ -14,14 +14,14 @@ export function isPublic(status: WorkflowStatus): boolean {
   return status === "published" || status === "archived";
 }
 
-/** What someone can do to an item's status, each with a record in its review history. */
+/** Steps someone can take on an item's review, each recorded in its review history. */
 export const REVIEW_ACTIONS = ["submit", "start", "changes", "publish", "archive", "restore", "unpublish", "comment"] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 
 const STAFF: Role[] = ["reviewer", "editor", "admin"];
 const MANAGERS: Role[] = ["editor", "admin"];
 
-/** Which statuses each action starts from, what it leads to, and who may take it besides the item's author. */
+/** Rules per action: the statuses it starts from, the status it leads to, and the roles that may take it besides the author. */
 const TRANSITIONS: Record<ReviewAction, { from: WorkflowStatus[]; to: WorkflowStatus | null; roles: Role[]; author: boolean }> = {
   submit: { from: ["draft"], to: "submitted", roles: STAFF, author: true },
   start: { from: ["submitted"], to: "in_review", roles: STAFF, author: false },
@@ -36,7 +36,7 @@ const TRANSITIONS: Record<ReviewAction, { from: WorkflowStatus[]; to: WorkflowSt
 /** Actions that need a comment, because the author must learn why. */
 export const ACTIONS_NEEDING_COMMENT: ReviewAction[] = ["changes", "comment"];
 
-/** The actions a person may take on an item in this status; `isAuthor` when they wrote it. */
+/** Lists the actions a person may take on an item in this status; `isAuthor` when they wrote it. */
 export function allowedActions(status: WorkflowStatus, role: Role, isAuthor: boolean): ReviewAction[] {
   return REVIEW_ACTIONS.filter((action) => {
     const rule = TRANSITIONS[action];
@@ -44,12 +44,12 @@ export function allowedActions(status: WorkflowStatus, role: Role, isAuthor: boo
   });
 }
 
-/** The status an action leads to; the same status for a comment. */
+/** Returns the status an action leads to, which is unchanged for a comment. */
 export function statusAfter(status: WorkflowStatus, action: ReviewAction): WorkflowStatus {
   return TRANSITIONS[action].to ?? status;
 }
 
-/** What federation must send when an item moves between statuses: nothing, its Create, an Update, or a Delete. */
+/** Returns the activity a status change calls for: none, Create, Update or Delete. */
 export function federationChange(before: WorkflowStatus, after: WorkflowStatus): "none" | "create" | "update" | "delete" {
   if (!isPublic(before) && isPublic(after)) return "create";
   if (isPublic(before) && !isPublic(after)) return "delete";

@@ -357,7 +357,7 @@ export interface PasswordResetRepository {
   removeUnused(accountId: number): Promise<number>;
 }
 
-/** How deliveries to one remote server have gone, for the admin's delivery health table. */
+/** Delivery counts and last failure for one remote server, for the admin's delivery health table. */
 export interface DeliveryHealth {
   host: string;
   delivered: number;

@@ -9,7 +9,7 @@ import { html } from "../../views/html.ts";
 import { MessagePage } from "../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "./context.ts";
 import { csrfProtection } from "./csrf.ts";
-import { federationMiddleware } from "./federation-bridge.ts";
+import { federationMiddleware, sendFetchResponse, toFetchRequest } from "./federation-bridge.ts";
 import { createFederationGate } from "./federation-gate.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import { loggablePath } from "./loggable-path.ts";
@@ -107,14 +107,9 @@ export function createApp(services: WebServices): express.Express {
   app.get("/consultations/:slug", async (request, response, next) => {
     try {
       if (!wantsActivityPub(request)) return next();
-      const headers = new Headers();
-      for (const [key, value] of Object.entries(request.headers)) for (const item of [value].flat()) if (typeof item === "string") headers.append(key, item);
-      const url = `${request.protocol}://${request.get("Host") ?? request.hostname}${request.originalUrl}`;
-      const refusal = await gate(new Request(url, { headers }), undefined, request.ip ?? "unknown");
+      const refusal = await gate(toFetchRequest(request), undefined, request.ip ?? "unknown");
       if (!refusal) return next();
-      response.status(refusal.status);
-      refusal.headers.forEach((value, key) => response.setHeader(key, value));
-      response.end(Buffer.from(await refusal.arrayBuffer()));
+      await sendFetchResponse(response, refusal);
     } catch (error) {
       next(error);
     }

@@ -30,6 +30,23 @@ async function readBody(request: ExpressRequest, limit: number): Promise<Buffer>
   return Buffer.concat(chunks);
 }
 
+/** Converts an Express request, with its body already read, into a fetch Request for Fedify and the gate. */
+export function toFetchRequest(request: ExpressRequest, body?: Buffer): Request {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(request.headers)) {
+    for (const item of [value].flat()) if (typeof item === "string") headers.append(key, item);
+  }
+  const url = `${request.protocol}://${request.get("Host") ?? request.hostname}${request.originalUrl}`;
+  return new Request(url, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined });
+}
+
+/** Copies a fetch Response (status, headers, body) to Express. */
+export async function sendFetchResponse(response: ExpressResponse, source: Response): Promise<void> {
+  response.status(source.status);
+  source.headers.forEach((value, key) => response.setHeader(key, value));
+  response.end(Buffer.from(await source.arrayBuffer()));
+}
+
 /**
  * Looks at a federation request before Fedify does, with its body already
  * read: returns a response to refuse it (a blocked server, a missing
@@ -57,20 +74,11 @@ export function federationMiddleware<T>(federation: Federation<T>, contextData: 
         return void response.status(413).type("text/plain").send(`Request body too large: the limit is ${MAX_INBOX_BODY_BYTES} bytes.`);
       }
     }
-    const headers = new Headers();
-    for (const [key, value] of Object.entries(request.headers)) {
-      for (const item of [value].flat()) if (typeof item === "string") headers.append(key, item);
-    }
-    const url = `${request.protocol}://${request.get("Host") ?? request.hostname}${request.originalUrl}`;
-    const fetchRequest = new Request(url, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined });
+    const fetchRequest = toFetchRequest(request, body);
     const refusal = gate ? await gate(fetchRequest.clone(), body, request.ip ?? "unknown") : null;
-    if (refusal) {
-      response.status(refusal.status);
-      refusal.headers.forEach((value, key) => response.setHeader(key, value));
-      return void response.end(Buffer.from(await refusal.arrayBuffer()));
-    }
+    if (refusal) return sendFetchResponse(response, refusal);
     if (body) {
-      const rejection = await checkInboxRequest(fetchRequest, body, federation.createContext(new URL(url), contextData()));
+      const rejection = await checkInboxRequest(fetchRequest, body, federation.createContext(new URL(fetchRequest.url), contextData()));
       if (rejection) return void response.status(rejection.status).type("text/plain").send(await rejection.text());
     }
 
@@ -96,8 +104,6 @@ export function federationMiddleware<T>(federation: Federation<T>, contextData: 
       return next(error);
     }
     if (passed) return next();
-    response.status(fedifyResponse.status);
-    fedifyResponse.headers.forEach((value, key) => response.setHeader(key, value));
-    response.end(Buffer.from(await fedifyResponse.arrayBuffer()));
+    await sendFetchResponse(response, fedifyResponse);
   };
 }

@@ -9,7 +9,7 @@ import { RateLimiter } from "./rate-limit.ts";
 
 const log = logger("web", "federation-gate");
 
-/** The key id a request claims to be signed with, from a draft-cavage `Signature` or an RFC 9421 `Signature-Input` header; unverified. */
+/** Reads the key id a request claims to be signed with, from a draft-cavage `Signature` or an RFC 9421 `Signature-Input` header, without verifying it. */
 export function claimedKeyId(headers: Headers): string | null {
   const cavage = /(?:^|,)\s*keyId="([^"]+)"/i.exec(headers.get("signature") ?? "");
   if (cavage) return cavage[1];
@@ -17,7 +17,7 @@ export function claimedKeyId(headers: Headers): string | null {
   return rfc9421 ? rfc9421[1] : null;
 }
 
-/** The `actor` and `type` an activity body names, when it parses as JSON; unverified. */
+/** Reads the `actor` and `type` an activity body names, when it parses as JSON, without verifying them. */
 function claimedActivity(body: Buffer | undefined): { actor: string | null; type: string } {
   if (!body) return { actor: null, type: "unknown" };
   try {

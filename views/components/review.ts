@@ -10,14 +10,21 @@ export interface ReviewStep {
   created: string;
 }
 
+/** Picks a button style: the main steps stand out, withdrawing is marked as dangerous, the rest are secondary. */
+function buttonClass(action: ReviewAction): string | undefined {
+  if (action === "publish" || action === "submit") return undefined;
+  if (action === "unpublish") return "danger";
+  return "secondary";
+}
+
 function formatDate(language: string, iso: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
 }
 
 /**
- * The review panel under an item, for its author and the staff: where it
- * stands, what was said, and the actions open to the reader, each a button
- * of one form that also carries a comment.
+ * Renders the review panel under an item, for its author and the staff: its
+ * status, the history with comments, and the actions open to the reader,
+ * each a button of one form that also carries a comment.
  */
 export function ReviewPanel(props: {
   context: PageContext;
@@ -51,8 +58,7 @@ export function ReviewPanel(props: {
             ${props.error ? html`<p class="field-error" id="review-comment-error">${t(`errors:${props.error}`)}</p>` : null}
           </div>
           <div class="actions">
-            ${props.actions.map((action) => html`<button type="submit" name="action" value=${action}
-              class=${action === "publish" || action === "submit" ? undefined : action === "unpublish" ? "danger" : "secondary"}>${t(`review.buttons.${action}`)}</button>`)}
+            ${props.actions.map((action) => html`<button type="submit" name="action" value=${action} class=${buttonClass(action)}>${t(`review.buttons.${action}`)}</button>`)}
           </div>
         </form>`}
     </section>

@@ -28,7 +28,7 @@ export interface ReportView {
   forwardTo: string | null;
 }
 
-/** A field's error, tied to its input by id. */
+/** Renders a field's error, tied to its input by id. */
 function FieldError(props: { id: string; message: string | null }) {
   return props.message ? html`<p class="field-error" id=${props.id}>${props.message}</p>` : null;
 }
@@ -99,7 +99,7 @@ function ReportItem(props: { context: PageContext; view: ReportView }) {
   `;
 }
 
-/** The moderators' page: the report queue, then the blocked accounts. */
+/** Renders the moderators' page: the report queue, then the blocked accounts. */
 export function ModerationPage(props: {
   context: PageContext;
   open: ReportView[];
@@ -159,7 +159,7 @@ export function ModerationPage(props: {
   `;
 }
 
-/** A member reports a reply to the moderators. */
+/** Renders the form in which a member reports a reply to the moderators. */
 export function ReportReplyPage(props: { context: PageContext; reply: ReplyView; excerpt: string; backHref: string; comment: string; error: string | null }) {
   const { t } = props.context;
   return html`
@@ -212,7 +212,7 @@ export function DeleteReplyPage(props: { context: PageContext; reply: ReplyView;
   `;
 }
 
-/** The admin's domain page: open federation or allowlist, blocked domains, allowed domains. */
+/** Renders the admin's domain page: the federation mode, blocked domains and allowed domains. */
 export function DomainsPage(props: {
   context: PageContext;
   mode: "open" | "allowlist";
@@ -322,7 +322,7 @@ function auditDetail(context: PageContext, detail: string): string {
   return parts.join(" · ");
 }
 
-/** Every moderation and administration action, newest first. */
+/** Renders the audit log: every moderation and administration action, newest first. */
 export function AuditPage(props: { context: PageContext; entries: AuditEntry[]; page: number; pages: number }) {
   const { t, language } = props.context;
   return html`

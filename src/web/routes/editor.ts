@@ -23,7 +23,7 @@ export function requireRole(services: WebServices, roles: Account["role"][]) {
 
 const EMPTY_FORM: PracticeForm = { licence: "CC-BY-4.0" };
 
-/** Who reviews and publishes; members write drafts and hand them in. */
+/** Returns whether an account reviews and publishes; members only write drafts and submit them. */
 export function isStaff(account: Account | null): boolean {
   return account !== null && account.role !== "member";
 }
@@ -34,7 +34,7 @@ export function mayEditPractice(account: Account | null, practice: Practice): bo
   return isStaff(account) || (practice.authorAccountId === account.id && practice.status === "draft");
 }
 
-/** What the editor's buttons ask for: staff publish unless they save a draft, members submit unless they save a draft. */
+/** Maps the editor's button to save options: staff publish and members submit, unless either saves a draft. */
 export function saveOptions(account: Account, action: unknown): { publish: boolean; submit: boolean } {
   if (action === "draft") return { publish: false, submit: false };
   if (!isStaff(account) || action === "submit") return { publish: false, submit: true };
@@ -83,7 +83,8 @@ export function registerEditorRoutes(router: Router, services: WebServices): voi
     const result = validatePracticeFields(formToInput(form));
     if (!result.ok) return showEditor(request, response, form, errorsToFormFields(result.errors), null);
     const practice = await practices.create(result.value, response.locals.account, saveOptions(response.locals.account, form.action));
-    const notice = practice.status === "published" ? "published" : practice.status === "submitted" ? "submitted" : "draftSaved";
+    const notices: Partial<Record<Practice["status"], string>> = { published: "published", submitted: "submitted" };
+    const notice = notices[practice.status] ?? "draftSaved";
     response.redirect(303, `${practicePath(practice)}?notice=${notice}`);
   });
 

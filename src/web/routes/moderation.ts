@@ -42,7 +42,7 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
   }
 
-  /** The page a reply sits on, with its anchor, for links back after an action. */
+  /** Finds the page a reply is on, with its anchor, for links back after an action. */
   async function replyPage(reply: Reply): Promise<{ root: Practice | null; href: string }> {
     const root = await store.practices.byIri(reply.rootIri);
     const consultation = root ? null : await store.consultations.byIri(reply.rootIri);

@@ -13,7 +13,7 @@ import { Layout } from "../../../views/layout.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { requireRole } from "./editor.ts";
 
-/** The review history of an item, with names, for its review panel. */
+/** Loads the review history of an item, with names, for its review panel. */
 export async function reviewHistory(store: Store, itemIri: string): Promise<ReviewStep[]> {
   const entries = await store.reviews.forItem(itemIri);
   const steps: ReviewStep[] = [];
@@ -24,12 +24,12 @@ export async function reviewHistory(store: Store, itemIri: string): Promise<Revi
   return steps;
 }
 
-/** Whether the reader may see the review panel of an item: its author and the staff. */
+/** Returns whether the reader may see an item's review panel, as its author or as staff. */
 export function seesReview(account: Account | null, item: Practice | Resource): boolean {
   return item.local && account !== null && (account.role !== "member" || item.authorAccountId === account.id);
 }
 
-/** The actions the reader may take on an item now. */
+/** Lists the review actions the reader may take on an item now. */
 export function reviewActions(account: Account | null, item: Practice | Resource): ReviewAction[] {
   if (!account || !item.local || item.deleted) return [];
   return allowedActions(item.status, account.role, item.authorAccountId === account.id);
