@@ -2,6 +2,7 @@ import type { Config } from "../src/config.ts";
 import type { Moderation } from "../src/domain/moderation.ts";
 import type { Store } from "../src/storage/types.ts";
 import type { KeyPairs } from "./keys.ts";
+import type { RemoteMedia } from "./remote-media.ts";
 
 /** What every dispatcher and inbox listener receives as Fedify's context data. */
 export interface FederationServices {
@@ -10,6 +11,8 @@ export interface FederationServices {
   keyPairs: KeyPairs;
   /** Domain blocks, the allowlist and blocked accounts, asked before anything is accepted or sent. */
   moderation: Moderation;
+  /** Copies the images of remote replies to this instance. */
+  media: RemoteMedia;
 }
 
 /** Identifier of the instance's own Application actor, served at /actor for signed fetches. */

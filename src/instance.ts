@@ -13,11 +13,13 @@ import { createSqliteStore, openDatabase } from "./storage/sqlite/index.ts";
 import type { Store } from "./storage/types.ts";
 import { createApp } from "./web/app.ts";
 import { createI18n } from "./web/i18n.ts";
+import { filesDirectory } from "./web/uploads.ts";
 import { createMingaFederation, type MingaFederation } from "../federation/index.ts";
 import { ConsultationOutbound } from "../federation/consultations.ts";
 import { LearningOutbound } from "../federation/learning.ts";
 import type { Outbound } from "../federation/outbound.ts";
 import { KeyPairs } from "../federation/keys.ts";
+import { RemoteMedia } from "../federation/remote-media.ts";
 import { INSTANCE_ACTOR } from "../federation/services.ts";
 
 const log = logger("instance");
@@ -61,7 +63,13 @@ async function claimOrigin(store: Store, config: Config): Promise<void> {
   }
 }
 
-export async function createInstance(config: Config): Promise<Instance> {
+/** What an embedding program or a test may replace in an instance. */
+export interface InstanceOptions {
+  /** Fetches remote images; tests pass one that reaches only their own loopback listeners. */
+  fetch?: typeof fetch;
+}
+
+export async function createInstance(config: Config, options: InstanceOptions = {}): Promise<Instance> {
   // TODO: open the MongoDB store (src/storage/mongodb) and Fedify's MongoDB queues when a
   // DATABASE_URL setting names a MongoDB server; until then only SQLite runs an instance.
   const database = openDatabase(config.dataDir);
@@ -70,7 +78,14 @@ export async function createInstance(config: Config): Promise<Instance> {
   // Moderation sends through the outbound deliveries, which themselves ask moderation whom they may reach.
   let outbound: Outbound | null = null;
   const moderation = new Moderation(store, config, { replyDeleted: async (reply) => outbound?.replyDeleted(reply) });
-  const services = { config, store, keyPairs: new KeyPairs(store.keys), moderation };
+  const media = new RemoteMedia({
+    store,
+    directory: filesDirectory(config.dataDir),
+    allowPrivateAddresses: config.allowPrivateAddresses,
+    permits: (url) => moderation.permits(url),
+    fetch: options.fetch ?? fetch,
+  });
+  const services = { config, store, keyPairs: new KeyPairs(store.keys), moderation, media };
   const federation = createMingaFederation(database, services, VERSION);
   outbound = federation.outbound;
   const groupIri = federation.context().getActorUri(config.organizationHandle).href;
@@ -109,6 +124,7 @@ export async function createInstance(config: Config): Promise<Instance> {
     },
     async close() {
       queueStop.abort();
+      await media.close();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

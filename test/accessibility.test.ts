@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -9,6 +10,7 @@ import { setRegistrationOpen } from "../src/domain/accounts.ts";
 import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { validatePracticeFields } from "../src/domain/practice.ts";
+import { filesDirectory } from "../src/web/uploads.ts";
 import { addAccount, Browser, startInstance, type RunningInstance } from "./support/instance.ts";
 import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
@@ -64,6 +66,22 @@ describe("accessibility of the pages", function () {
     await running.instance.moderation.allowDomain(admin, "partner.example", "");
     await running.instance.moderation.blockActor(admin, "https://elsewhere.example/users/troll", "Harassment");
     const store = running.instance.store;
+    // A remote reply in French with a copied image described by its author, one left undescribed, and a linked video.
+    const picture = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    const pictureName = `${crypto.createHash("sha256").update(picture).digest("hex")}.png`;
+    fs.mkdirSync(filesDirectory(running.dataDir), { recursive: true });
+    fs.writeFileSync(path.join(filesDirectory(running.dataDir), pictureName), picture);
+    const image = { kind: "image" as const, mediaType: "image/png", width: null, height: null, failure: null };
+    await store.replies.save({
+      iri: "https://elsewhere.example/notes/pictures", rootIri: `${running.origin}/practices/${slug}`, inReplyTo: `${running.origin}/practices/${slug}`,
+      authorIri: "https://elsewhere.example/users/photographer", authorAccountId: null, contentHtml: "<p>Voici nos photos de l'atelier.</p>", language: "fr",
+      url: null, published: new Date().toISOString(), updated: null, deleted: null, local: false, hidden: null,
+      attachments: [
+        { ...image, url: "https://elsewhere.example/media/1.png", description: "Des bénévoles accueillent des familles à la gare", file: pictureName },
+        { ...image, url: "https://elsewhere.example/media/2.png", description: null, file: pictureName },
+        { ...image, kind: "video", mediaType: "video/mp4", url: "https://elsewhere.example/media/3.mp4", description: "Enregistrement de l'atelier", file: null },
+      ],
+    });
     await setRegistrationOpen(store, true);
     await addAccount(running.instance, "member", "member");
     invitationPath = `/invitations/${(await createInvitation(store, { role: "editor", days: 7, createdBy: null })).token}`;

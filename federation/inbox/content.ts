@@ -3,7 +3,7 @@ import { Article, Audio, Event, Note, Page, Video, isActor, type Create, type De
 import { isPublic as isPublicStatus } from "../../src/domain/workflow.ts";
 
 import { sanitizeRemoteHtml, htmlToText } from "../../src/domain/text.ts";
-import type { Reply } from "../../src/storage/types.ts";
+import type { Reply, ReplyAttachment } from "../../src/storage/types.ts";
 import { rememberActor } from "../actors-cache.ts";
 import type { DomainEventsWithContext } from "../outbound.ts";
 import { PUBLIC_COLLECTION } from "../context.ts";
@@ -11,6 +11,7 @@ import { onConsultationDeleted, onPartnerConsultation, resolveConsultationDiscus
 import { onEventDeleted, onPartnerEvent } from "../learning.ts";
 import { importPartnerArticle } from "../partners.ts";
 import { onPartnerResource, onResourceDeleted } from "./resources.ts";
+import { mergeAttachments, readInlineImages, readNoteAttachments } from "../remote-media.ts";
 import type { FederationServices } from "../services.ts";
 import { record, sameOrigin, typeName } from "./journal.ts";
 
@@ -49,17 +50,27 @@ function escapeHtml(text: string): string {
  * Reads a Note's text: the first language of its contentMap that we can
  * keep, sanitized. A content warning (`summary`) folds the text into a
  * closed <details> element, as Mastodon hides it behind the warning.
+ * Images inside the text are returned apart, since the sanitized HTML drops them.
  */
-function noteContent(note: Note): { html: string; language: string | null } {
+function noteContent(note: Note): { html: string; language: string | null; images: ReplyAttachment[] } {
   const candidates = note.contents.map((value) =>
     typeof value === "string" ? { text: value, language: null } : { text: value.toString(), language: value.locale.baseName },
   );
   const chosen = candidates.find((candidate) => candidate.language) ?? candidates[0];
-  if (!chosen) return { html: "", language: null };
+  if (!chosen) return { html: "", language: null, images: [] };
   let html = sanitizeRemoteHtml(chosen.text);
   const warning = htmlToText(note.summary?.toString() ?? "");
   if (html && (warning || note.sensitive)) html = `<details><summary>${escapeHtml(warning || "⚠")}</summary>${html}</details>`;
-  return { html, language: chosen.language?.split("-")[0]?.toLowerCase() ?? null };
+  return { html, language: chosen.language?.split("-")[0]?.toLowerCase() ?? null, images: readInlineImages(chosen.text) };
+}
+
+/** Reads the media of a Note, keeping the copies and failures already recorded for the same URLs when the Note is updated. */
+async function noteAttachments(note: Note, inline: ReplyAttachment[], previous: ReplyAttachment[] = []): Promise<ReplyAttachment[]> {
+  const attachments = mergeAttachments(await readNoteAttachments(note), inline);
+  return attachments.map((attachment) => {
+    const known = previous.find((old) => old.url === attachment.url);
+    return known ? { ...attachment, file: known.file, failure: known.failure } : attachment;
+  });
 }
 
 /** A remote reply (Create(Note) with inReplyTo one of ours): checked, sanitized and added to the discussion. */
@@ -77,8 +88,9 @@ async function onReplyCreated(ctx: Ctx, create: Create, note: Note, events: Doma
   if ("refused" in discussion) return record(ctx, create, "rejected", discussion.refused);
   const existing = await store.replies.byIri(note.id.href);
   if (existing) return record(ctx, create, "ignored", "Reply already stored");
-  const { html, language } = noteContent(note);
-  if (!htmlToText(html)) return record(ctx, create, "rejected", "Reply has no text left after sanitizing (poll votes and media-only posts are not shown)");
+  const { html, language, images } = noteContent(note);
+  const attachments = await noteAttachments(note, images);
+  if (!htmlToText(html) && attachments.length === 0) return record(ctx, create, "rejected", "Reply has neither text nor media left after sanitizing (poll votes are not shown)");
 
   const author = await create.getActor(ctx).catch(() => null);
   if (author && isActor(author)) await rememberActor(store, author, ctx.data.config.allowPrivateAddresses);
@@ -98,8 +110,10 @@ async function onReplyCreated(ctx: Ctx, create: Create, note: Note, events: Doma
     deleted: null,
     local: false,
     hidden: null,
+    attachments,
   };
   await store.replies.save(reply);
+  if (attachments.some((attachment) => attachment.kind === "image")) ctx.data.media.schedule(reply.iri);
   await record(ctx, create, "accepted", `Reply added to ${discussion.rootIri}`);
   if (discussion.local) await events.replyAdded(reply, ctx);
 }
@@ -169,9 +183,11 @@ export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
       await store.replies.save({ ...reply, deleted: new Date().toISOString(), contentHtml: "" });
       return record(ctx, update, "accepted", "Reply is no longer public, so it is hidden");
     }
-    const { html, language } = noteContent(object);
-    if (!htmlToText(html)) return record(ctx, update, "rejected", "Updated reply has no text left after sanitizing");
-    await store.replies.save({ ...reply, contentHtml: html, language: language ?? reply.language, updated: object.updated?.toString() ?? new Date().toISOString() });
+    const { html, language, images } = noteContent(object);
+    const attachments = await noteAttachments(object, images, reply.attachments);
+    if (!htmlToText(html) && attachments.length === 0) return record(ctx, update, "rejected", "Updated reply has neither text nor media left after sanitizing");
+    await store.replies.save({ ...reply, contentHtml: html, language: language ?? reply.language, attachments, updated: object.updated?.toString() ?? new Date().toISOString() });
+    if (attachments.some((attachment) => attachment.kind === "image" && !attachment.file && !attachment.failure)) ctx.data.media.schedule(reply.iri);
     return record(ctx, update, "accepted", "Reply updated");
   }
   return record(ctx, update, "ignored", `Updates of ${typeName(object)} objects are not handled`);

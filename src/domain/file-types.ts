@@ -13,6 +13,7 @@ export const FILE_TYPES = {
   png: { mediaType: "image/png", extension: "png" },
   jpeg: { mediaType: "image/jpeg", extension: "jpg" },
   webp: { mediaType: "image/webp", extension: "webp" },
+  gif: { mediaType: "image/gif", extension: "gif" },
   mp4: { mediaType: "video/mp4", extension: "mp4" },
   m4a: { mediaType: "audio/mp4", extension: "m4a" },
   webm: { mediaType: "video/webm", extension: "webm" },
@@ -66,6 +67,7 @@ export function detectFileType(head: Buffer): FileType | null {
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return FILE_TYPES.png;
   if (startsWith(head, [0xff, 0xd8, 0xff])) return FILE_TYPES.jpeg;
   if (startsWith(head, "RIFF") && startsWith(head, "WEBP", 8)) return FILE_TYPES.webp;
+  if (startsWith(head, "GIF87a") || startsWith(head, "GIF89a")) return FILE_TYPES.gif;
   if (startsWith(head, "RIFF") && startsWith(head, "WAVE", 8)) return FILE_TYPES.wav;
   if (startsWith(head, "ftyp", 4)) {
     const brand = head.subarray(8, 12).toString("latin1");

@@ -84,6 +84,24 @@ export interface Reply {
   local: boolean;
   /** Why the reply is hidden from readers ("moderator", "domain:HOST", "actor:IRI"), or null when shown. */
   hidden: string | null;
+  /** Pictures and other media of a remote reply; absent or empty when it has none. */
+  attachments?: ReplyAttachment[];
+}
+
+/** A picture or other media attached to a remote reply, as its author described it. */
+export interface ReplyAttachment {
+  /** Where the sender serves it. */
+  url: string;
+  kind: "image" | "video" | "audio" | "file";
+  mediaType: string | null;
+  /** The author's description (alt text), or null when they gave none; never made up. */
+  description: string | null;
+  width: number | null;
+  height: number | null;
+  /** Name of this instance's copy under DATA_DIR/files, once an image was fetched and checked; null until then and for other kinds. */
+  file: string | null;
+  /** Why no copy is kept of an image, once fetching it failed. */
+  failure: string | null;
 }
 
 export type ReactionType = "like" | "announce";

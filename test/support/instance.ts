@@ -32,13 +32,24 @@ export interface RunningInstance {
   stop(): Promise<void>;
 }
 
+/**
+ * Fetch for instances under test, standing in for the outside network: it
+ * reaches only loopback listeners, which tests start themselves, and rejects
+ * any other URL, such as the media links of corpus payloads.
+ */
+export const loopbackFetch: typeof fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  if (!["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) throw new Error(`Tests reach only loopback listeners, not ${url.href}`);
+  return fetch(input, init);
+};
+
 /** Starts a real instance in this process on a loopback port, with its own database. */
 export async function startInstance(overrides: Record<string, string> = {}): Promise<RunningInstance> {
   await configureLogging((process.env.TEST_LOG_LEVEL as "warning") ?? "fatal");
   const port = await freePort();
   const dataDir = temporaryDirectory("instance");
   const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir, ALLOW_PRIVATE_ADDRESSES: "true", ...overrides });
-  const instance = await createInstance(config);
+  const instance = await createInstance(config, { fetch: loopbackFetch });
   await instance.listen("localhost");
   return {
     instance,

@@ -11,6 +11,10 @@ import { CryptographicKey, Person } from "@fedify/vocab";
  */
 export class RemoteServer {
   readonly documents = new Map<string, unknown>();
+  /** Files served as they are, by URL: an image's bytes, or a redirect when `location` is set. */
+  readonly files = new Map<string, { type?: string; body?: Buffer; location?: string }>();
+  /** URLs of the files requested so far, once per request. */
+  readonly fileRequests: string[] = [];
   readonly received: { path: string; body: unknown }[] = [];
   #server: http.Server | null = null;
   origin = "";
@@ -27,6 +31,12 @@ export class RemoteServer {
           this.received.push({ path: request.url ?? "", body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "null") });
           response.writeHead(202).end();
           return;
+        }
+        const file = this.files.get(url);
+        if (file) {
+          this.fileRequests.push(url);
+          if (file.location) return void response.writeHead(302, { Location: file.location }).end();
+          return void response.writeHead(200, { "Content-Type": file.type ?? "application/octet-stream", "Content-Length": file.body?.length ?? 0 }).end(file.body);
         }
         const document = this.documents.get(url);
         if (document === undefined) return void response.writeHead(404).end();

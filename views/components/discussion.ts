@@ -1,5 +1,5 @@
 import { replyAnchor } from "../../src/domain/urls.ts";
-import type { Reply } from "../../src/storage/types.ts";
+import type { Reply, ReplyAttachment } from "../../src/storage/types.ts";
 import { CsrfField, html, languageName, type PageContext } from "../html.ts";
 
 /** A reply with what the page shows of its author. */
@@ -52,6 +52,32 @@ function ModerationActions(props: { context: PageContext; view: ReplyView; pageP
   `;
 }
 
+/**
+ * Shows a remote reply's media. Images copied to this instance are shown with
+ * the author's description as their alt text; an image the author left
+ * undescribed gets an empty alt and a visible note saying so, never a
+ * description made up here. Everything else links to the sender's copy.
+ */
+function Attachments(props: { context: PageContext; attachments: ReplyAttachment[]; language: string | undefined }) {
+  const { t, language } = props.context;
+  if (props.attachments.length === 0) return null;
+  return html`
+    <ul class="reply-media" aria-label=${t("discussion.mediaLabel")} lang=${props.language}>
+      ${props.attachments.map((attachment) => {
+        if (attachment.kind === "image" && attachment.file) {
+          return html`<li><figure>
+            <img src=${`/files/${attachment.file}`} alt=${attachment.description ?? ""} width=${attachment.width ?? undefined} height=${attachment.height ?? undefined} loading="lazy" decoding="async" />
+            ${attachment.description ? null : html`<figcaption lang=${props.language ? language : undefined}>${t("discussion.imageUndescribed")}</figcaption>`}
+          </figure></li>`;
+        }
+        const label = attachment.description
+          ? t(`discussion.${attachment.kind}Link`, { description: attachment.description })
+          : html`<span lang=${props.language ? language : undefined}>${t(`discussion.${attachment.kind}LinkUndescribed`)}</span>`;
+        return html`<li><a href=${attachment.url} rel="nofollow noopener noreferrer ugc">${label}</a>${" "}<span class="handle" lang=${props.language ? language : undefined}>${t("discussion.elsewhere", { host: new URL(attachment.url).host })}</span></li>`;
+      })}
+    </ul>`;
+}
+
 function ReplyBody(props: { context: PageContext; view: ReplyView; canModerate: boolean }) {
   const { t, language } = props.context;
   const { reply } = props.view;
@@ -60,7 +86,8 @@ function ReplyBody(props: { context: PageContext; view: ReplyView; canModerate: 
   return html`
     ${reply.hidden ? html`<p class="moderation-note">${t("moderation.hiddenFromReaders")}</p>` : null}
     <div class="reply-content" lang=${reply.language && reply.language !== language ? reply.language : undefined}
-      dangerouslySetInnerHTML=${{ __html: reply.contentHtml }}></div>`;
+      dangerouslySetInnerHTML=${{ __html: reply.contentHtml }}></div>
+    <${Attachments} context=${props.context} attachments=${reply.attachments ?? []} language=${reply.language && reply.language !== language ? reply.language : undefined} />`;
 }
 
 function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]>; parent: string; pagePath: string; canReply: boolean; canModerate: boolean }) {

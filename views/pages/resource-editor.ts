@@ -136,7 +136,7 @@ function FileInput(props: FieldProps & { keptName: string; removeName: string; a
   `;
 }
 
-const FILE_ACCEPT = ".pdf,.odt,.ods,.odp,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.webp,.mp4,.m4a,.webm,.mp3,.ogg,.ogv,.wav";
+const FILE_ACCEPT = ".pdf,.odt,.ods,.odp,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.webp,.gif,.mp4,.m4a,.webm,.mp3,.ogg,.ogv,.wav";
 
 /** Returns the field name that starts an error's line in the summary. */
 function summaryLabel(t: Translate, interfaceLanguage: string, name: string): string {

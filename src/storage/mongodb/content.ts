@@ -139,6 +139,7 @@ function toReply(document: ReplyDocument): Reply {
     deleted: document.deleted ?? null,
     local: document.local,
     hidden: document.hidden ?? null,
+    attachments: document.attachments ?? [],
   };
 }
 
@@ -161,6 +162,7 @@ export class MongoReplyRepository implements ReplyRepository {
           updated: reply.updated,
           deleted: reply.deleted,
           hidden: reply.hidden,
+          attachments: reply.attachments ?? [],
         },
         $setOnInsert: {
           rootIri: reply.rootIri,

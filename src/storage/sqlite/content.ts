@@ -8,6 +8,7 @@ import type {
   ReactionRepository,
   ReactionType,
   Reply,
+  ReplyAttachment,
   ReplyRepository,
 } from "../types.ts";
 
@@ -137,6 +138,7 @@ function toReply(row: Row): Reply {
     deleted: (row.deleted as string | null) ?? null,
     local: row.local === 1,
     hidden: (row.hidden as string | null) ?? null,
+    attachments: row.attachments ? (JSON.parse(row.attachments as string) as ReplyAttachment[]) : [],
   };
 }
 
@@ -146,10 +148,10 @@ export class SqliteReplyRepository implements ReplyRepository {
   async save(reply: Reply): Promise<void> {
     this.database
       .prepare(
-        `INSERT INTO replies (iri, root_iri, in_reply_to, author_iri, author_account_id, content_html, language, url, published, updated, deleted, local, hidden)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO replies (iri, root_iri, in_reply_to, author_iri, author_account_id, content_html, language, url, published, updated, deleted, local, hidden, attachments)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (iri) DO UPDATE SET content_html = excluded.content_html, language = excluded.language,
-           url = excluded.url, updated = excluded.updated, deleted = excluded.deleted, hidden = excluded.hidden`,
+           url = excluded.url, updated = excluded.updated, deleted = excluded.deleted, hidden = excluded.hidden, attachments = excluded.attachments`,
       )
       .run(
         reply.iri,
@@ -165,6 +167,7 @@ export class SqliteReplyRepository implements ReplyRepository {
         reply.deleted,
         reply.local ? 1 : 0,
         reply.hidden,
+        reply.attachments?.length ? JSON.stringify(reply.attachments) : null,
       );
   }
 

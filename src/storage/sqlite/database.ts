@@ -255,6 +255,10 @@ const MIGRATIONS: string[] = [
   CREATE INDEX consultations_dates ON consultations (deleted, closes, opens);
   CREATE INDEX consultations_source ON consultations (source_actor);
   `,
+  // Media of remote replies, as JSON: the sender's URL, the author's description and this instance's copy of images.
+  `
+  ALTER TABLE replies ADD COLUMN attachments TEXT;
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

@@ -34,7 +34,7 @@ const log = logger("web", "resources");
 const ACTIVITYPUB_TYPES = ["application/activity+json", "application/ld+json"];
 
 /** Media types a browser may show in place; anything else is sent as a download. */
-const INLINE_TYPES = /^(application\/pdf|image\/(png|jpeg|webp)|video\/|audio\/|text\/vtt$)/;
+const INLINE_TYPES = /^(application\/pdf|image\/(png|jpeg|webp|gif)|video\/|audio\/|text\/vtt$)/;
 
 /**
  * Sends 410 with a Tombstone for deleted local resources requested as
