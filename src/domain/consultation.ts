@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { localizeDateText } from "./dates.ts";
 import { isLanguageTag, isTimeZone, localToInstant } from "./learning.ts";
 import type { FieldErrors } from "./practice.ts";
 import { LANGUAGES, THEME_IDS, type Language } from "./vocabulary.ts";
@@ -71,7 +72,7 @@ export function consultationState(item: Pick<ConsultationFields, "opens" | "clos
 /** Formats an instant in a locale and in the consultation's own time zone, naming the zone: "Tuesday, 10 March 2026, 14:00 (Europe/Paris)". */
 export function formatInstant(instant: string, timeZone: string, locale: string): string {
   const format = new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short", timeZone });
-  return `${format.format(new Date(instant))} (${timeZone})`;
+  return `${localizeDateText(format.format(new Date(instant)), locale)} (${timeZone})`;
 }
 
 /** The languages a consultation is written in, primary language first. */

@@ -1,6 +1,7 @@
 import { Temporal } from "@js-temporal/polyfill";
 import { z } from "zod";
 
+import { localizeDateText } from "./dates.ts";
 import type { FieldErrors } from "./practice.ts";
 import { isCountryCode, LANGUAGES, THEME_IDS, type Language } from "./vocabulary.ts";
 
@@ -236,7 +237,7 @@ export function formatWhen(item: Pick<LearningFields, "start" | "end" | "timeZon
   const format = new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short", timeZone: item.timeZone });
   const start = new Date(item.start);
   const range = item.end ? format.formatRange(start, new Date(item.end)) : format.format(start);
-  return `${range} (${item.timeZone})`;
+  return `${localizeDateText(range, locale)} (${item.timeZone})`;
 }
 
 /** One line naming the place, in the reader's locale for the country: "Centro Cultural, Calle 5, Quito, Ecuador". */

@@ -1,3 +1,4 @@
+import { formatDateTime } from "../../src/domain/dates.ts";
 import { replyAnchor } from "../../src/domain/urls.ts";
 import type { Reply, ReplyAttachment } from "../../src/storage/types.ts";
 import { CsrfField, html, languageName, type PageContext } from "../html.ts";
@@ -12,9 +13,6 @@ export interface ReplyView {
   authorBlocked?: boolean;
 }
 
-function formatDate(language: string, iso: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
-}
 
 /** Groups replies by parent so the thread renders as nested lists. */
 function childrenOf(replies: ReplyView[], rootIri: string) {
@@ -106,7 +104,7 @@ function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]
             <header>
               ${authorUrl ? html`<a href=${authorUrl} rel="nofollow noopener">${authorName}</a>` : html`<strong>${authorName}</strong>`}
               ${authorHandle ? html` <span class="handle">${authorHandle}</span>` : null}
-              ${" · "}<time datetime=${reply.published}>${formatDate(language, reply.published)}</time>
+              ${" · "}<time datetime=${reply.published}>${formatDateTime(language, reply.published)}</time>
             </header>
             <${ReplyBody} context=${props.context} view=${view} canModerate=${props.canModerate} />
             ${account !== null && shown && !reply.hidden && (props.canReply || !own)

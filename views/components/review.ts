@@ -1,3 +1,4 @@
+import { formatDateTime } from "../../src/domain/dates.ts";
 import type { ReviewAction, WorkflowStatus } from "../../src/domain/workflow.ts";
 import { CsrfField, html, type PageContext } from "../html.ts";
 
@@ -17,9 +18,6 @@ function buttonClass(action: ReviewAction): string | undefined {
   return "secondary";
 }
 
-function formatDate(language: string, iso: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
-}
 
 /**
  * Renders the review panel under an item, for its author and the staff: its
@@ -43,7 +41,7 @@ export function ReviewPanel(props: {
       ${props.history.length === 0 ? html`<p>${t("review.noHistory")}</p>` : html`
         <ol class="review-history">
           ${props.history.map((step) => html`<li>
-            <p><time datetime=${step.created}>${formatDate(language, step.created)}</time> · ${step.who} · ${t(`review.actions.${step.action}`)}</p>
+            <p><time datetime=${step.created}>${formatDateTime(language, step.created)}</time> · ${step.who} · ${t(`review.actions.${step.action}`)}</p>
             ${step.comment ? html`<blockquote class="report-comment">${step.comment}</blockquote>` : null}
           </li>`)}
         </ol>`}
@@ -83,7 +81,7 @@ export function ReviewQueue(props: { context: PageContext; items: QueueItem[] })
       <ul class="partners">
         ${props.items.map((item) => html`<li class="card">
           <h2><a href=${item.href}>${item.title}</a></h2>
-          <p>${t(`review.kinds.${item.kind}`)} · ${t(`review.statuses.${item.status}`)} · ${item.author} · <time datetime=${item.updated}>${formatDate(language, item.updated)}</time></p>
+          <p>${t(`review.kinds.${item.kind}`)} · ${t(`review.statuses.${item.status}`)} · ${item.author} · <time datetime=${item.updated}>${formatDateTime(language, item.updated)}</time></p>
         </li>`)}
       </ul>`}
   `;

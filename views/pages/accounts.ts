@@ -1,3 +1,4 @@
+import { formatDateTime } from "../../src/domain/dates.ts";
 import type { InvitationState } from "../../src/domain/invitations.ts";
 import { PATHS } from "../../src/domain/urls.ts";
 import { ROLES, type Account, type Invitation, type Role } from "../../src/storage/types.ts";
@@ -10,9 +11,6 @@ export type FieldErrors = Record<string, string | undefined>;
 /** Roles from the fewest rights to the most, the order the role menus offer them. */
 const ROLE_CHOICES: Role[] = [...ROLES].reverse();
 
-function formatDate(language: string, iso: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
-}
 
 /** The list of problems at the top of a rejected form; each entry links to its field. */
 function ErrorSummary(props: { t: Translate; entries: { id: string; label: string; error: string }[] }) {
@@ -121,7 +119,7 @@ export interface AccountsAdminProps {
 function NewLinkNotice(props: { context: PageContext; link: NewLink }) {
   const { t, language } = props.context;
   const { link } = props;
-  const expires = formatDate(language, link.expires);
+  const expires = formatDateTime(language, link.expires);
   const text =
     link.kind === "invitation"
       ? t("accounts.newInvitation", { role: t(`member.roles.${link.role}`), expires })
@@ -157,7 +155,7 @@ function AccountRow(props: { context: PageContext; account: Account; roleChange:
         ${rejected ? html`<p class="field-error" id=${`${selectId}-error`}>${t(`errors:${rejected.error}`)}</p>` : null}
       </form>
     </td>
-    <td><time datetime=${account.created}>${formatDate(language, account.created)}</time></td>
+    <td><time datetime=${account.created}>${formatDateTime(language, account.created)}</time></td>
     <td>
       <form method="post" action="/admin/accounts/reset-link" class="inline-form"><${CsrfField} context=${props.context} />
         <input type="hidden" name="account" value=${String(account.id)} />
@@ -200,11 +198,11 @@ function InvitationSection(props: AccountsAdminProps) {
         </tr></thead>
         <tbody>
           ${props.invitations.map(({ invitation, state }) => {
-            const created = formatDate(language, invitation.created);
+            const created = formatDateTime(language, invitation.created);
             return html`<tr>
               <td><time datetime=${invitation.created}>${created}</time></td>
               <td>${t(`member.roles.${invitation.role}`)}</td>
-              <td><time datetime=${invitation.expires}>${formatDate(language, invitation.expires)}</time></td>
+              <td><time datetime=${invitation.expires}>${formatDateTime(language, invitation.expires)}</time></td>
               <td>${t(`accounts.invitationStates.${state}`)}</td>
               <td>${state === "open" ? html`<form method="post" action="/admin/invitations/revoke" class="inline-form"><${CsrfField} context=${props.context} />
                 <input type="hidden" name="invitation" value=${String(invitation.id)} />

@@ -1,11 +1,9 @@
+import { formatDateTime } from "../../src/domain/dates.ts";
 import type { DomainRule, ActorBlock, AuditEntry, Report } from "../../src/storage/types.ts";
 import type { ReplyView } from "../components/discussion.ts";
 import { CsrfField, html, type PageContext } from "../html.ts";
 import { AdminNav, Layout } from "../layout.ts";
 
-function formatDate(language: string, iso: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
-}
 
 /** One reported object as the queue shows it: a reply with its text, an item, or an account. */
 export interface ReportedObject {
@@ -66,7 +64,7 @@ function ReportItem(props: { context: PageContext; view: ReportView }) {
         <h3 id=${headingId}>${t("moderation.reportNumber", { id: report.id })}</h3>
         <p>
           ${t(report.origin === "remote" ? "moderation.reportedByServer" : "moderation.reportedBy", { name: reporter })}
-          ${" · "}<time datetime=${report.created}>${formatDate(language, report.created)}</time>
+          ${" · "}<time datetime=${report.created}>${formatDateTime(language, report.created)}</time>
         </p>
         ${report.comment ? html`<blockquote class="report-comment">${report.comment}</blockquote>` : html`<p>${t("moderation.noComment")}</p>`}
         <ul class="reported">
@@ -78,9 +76,9 @@ function ReportItem(props: { context: PageContext; view: ReportView }) {
             ${object.kind === "reply" && !object.deleted && object.author ? html`<${ReplyActions} context=${props.context} object=${object} />` : null}
           </li>`)}
         </ul>
-        ${report.forwarded ? html`<p>${t("moderation.forwardedOn", { date: formatDate(language, report.forwarded) })}</p>` : null}
+        ${report.forwarded ? html`<p>${t("moderation.forwardedOn", { date: formatDateTime(language, report.forwarded) })}</p>` : null}
         ${report.status === "resolved" && report.resolved
-          ? html`<p>${t("moderation.resolvedBy", { name: report.resolvedBy ?? "", date: formatDate(language, report.resolved) })}</p>`
+          ? html`<p>${t("moderation.resolvedBy", { name: report.resolvedBy ?? "", date: formatDateTime(language, report.resolved) })}</p>`
           : null}
         <div class="actions">
           ${report.status === "open"
@@ -127,7 +125,7 @@ export function ModerationPage(props: {
               ${props.blocks.map((block) => html`<tr>
                 <td>${props.blockNames.get(block.actorIri) ?? null} <span class="handle">${block.actorIri}</span></td>
                 <td>${block.reason}</td>
-                <td><time datetime=${block.created}>${formatDate(language, block.created)}</time> · ${block.createdBy}</td>
+                <td><time datetime=${block.created}>${formatDateTime(language, block.created)}</time> · ${block.createdBy}</td>
                 <td><form method="post" action="/moderation/accounts/unblock" class="inline-form"><${CsrfField} context=${props.context} />
                   <input type="hidden" name="actor" value=${block.actorIri} />
                   <button type="submit" class="secondary" aria-label=${t("moderation.unblockNamed", { account: block.actorIri })}>${t("moderation.unblock")}</button>
@@ -231,7 +229,7 @@ export function DomainsPage(props: {
         ${rules.map((rule) => html`<tr>
           <td>${rule.domain}${rule.kind === "block" && rule.hideContent ? html` <span class="badge">${t("domains.contentHidden")}</span>` : null}</td>
           <td>${rule.reason}</td>
-          <td><time datetime=${rule.created}>${formatDate(language, rule.created)}</time> · ${rule.createdBy}</td>
+          <td><time datetime=${rule.created}>${formatDateTime(language, rule.created)}</time> · ${rule.createdBy}</td>
           <td><form method="post" action="/admin/domains/remove" class="inline-form"><${CsrfField} context=${props.context} />
             <input type="hidden" name="domain" value=${rule.domain} />
             <button type="submit" class="secondary" aria-label=${t(rule.kind === "block" ? "domains.unblockNamed" : "domains.disallowNamed", { domain: rule.domain })}>
@@ -311,7 +309,7 @@ function auditDetail(context: PageContext, detail: string): string {
   for (const [key, value] of Object.entries(values)) {
     if (value === "" || value === 0 || value === null) continue;
     let shown: string;
-    if (key === "expires" && typeof value === "string") shown = formatDate(language, value);
+    if (key === "expires" && typeof value === "string") shown = formatDateTime(language, value);
     else if (key === "role" && typeof value === "string") shown = t(`member.roles.${value}`);
     else if (key === "origin" && typeof value === "string") shown = t(`audit.origins.${value}`);
     else if (typeof value === "boolean") shown = t(value ? "audit.yes" : "audit.no");
@@ -334,7 +332,7 @@ export function AuditPage(props: { context: PageContext; entries: AuditEntry[]; 
           <thead><tr><th scope="col">${t("audit.when")}</th><th scope="col">${t("audit.who")}</th><th scope="col">${t("audit.action")}</th><th scope="col">${t("audit.target")}</th><th scope="col">${t("audit.detail")}</th></tr></thead>
           <tbody>
             ${props.entries.map((entry) => html`<tr>
-              <td><time datetime=${entry.at}>${formatDate(language, entry.at)}</time></td>
+              <td><time datetime=${entry.at}>${formatDateTime(language, entry.at)}</time></td>
               <td>${entry.actor}</td>
               <td>${t(`audit.actions.${entry.action}`, { defaultValue: entry.action })}</td>
               <td class="handle">${entry.target}</td>

@@ -1,3 +1,4 @@
+import { formatDay } from "../../src/domain/dates.ts";
 import type { Practice, PracticeText } from "../../src/domain/practice.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
@@ -39,8 +40,7 @@ export function PracticePage(props: {
   const bodyHtml = practice.bodyHtml?.[chosen.language as keyof typeof practice.bodyHtml] ?? plainTextToHtml(text.body);
   const list = (values: string[], prefix: string) => values.map((value) => t(`${prefix}.${value}`)).join(", ");
   const regionName = new Intl.DisplayNames([language], { type: "region" });
-  const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
-  const formatDate = (date: string) => dateFormat.format(new Date(`${date}T00:00:00Z`));
+  const formatDate = (date: string) => formatDay(language, date);
   return html`
     <${Layout} context=${props.context} title=${props.replyForm.error ? t("discussion.errorTitle", { title: text.title }) : text.title}>
       ${props.replyForm.error

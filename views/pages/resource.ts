@@ -1,3 +1,4 @@
+import { formatDay } from "../../src/domain/dates.ts";
 import { formatDuration, isMediaType, missingAccessibility, type Resource, type ResourceFile } from "../../src/domain/resource.ts";
 import { resourcePath } from "../../src/domain/resources.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
@@ -46,7 +47,6 @@ export function ResourcePage(props: {
   const media = isMediaType(resource.resourceType);
   const missing = missingAccessibility(resource);
   const transcript = pickLanguage(Object.fromEntries(Object.entries(resource.text).filter(([, value]) => value?.transcript.trim()).map(([code, value]) => [code, value!.transcript])), language, resource.primaryLanguage);
-  const dateFormat = new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" });
   const file = resource.file;
   const playable = media && file && resource.local && file.mediaType?.startsWith(`${resource.resourceType}/`);
   return html`
@@ -108,7 +108,7 @@ export function ResourcePage(props: {
           <dl class="profile">
             <dt>${t("resources:fields.resourceType")}</dt><dd>${t(`resources:types.${resource.resourceType}`)}</dd>
             <dt>${t("resources:fields.publisher")}</dt><dd>${resource.publisher}</dd>
-            ${resource.publicationDate ? html`<dt>${t("resources:fields.publicationDate")}</dt><dd>${dateFormat.format(new Date(`${resource.publicationDate}T00:00:00Z`))}</dd>` : null}
+            ${resource.publicationDate ? html`<dt>${t("resources:fields.publicationDate")}</dt><dd>${formatDay(language, resource.publicationDate)}</dd>` : null}
             <dt>${t("resources:fields.languages")}</dt><dd>${resource.languages.map((code) => languageName(language, code, true)).join(", ")}</dd>
             ${media && resource.durationSeconds ? html`<dt>${t("resources:fields.duration")}</dt><dd>${formatDuration(resource.durationSeconds)}</dd>` : null}
             ${media ? html`<dt>${t("resources:fields.captions")}</dt><dd>${resource.captions.length ? resource.captions.map((caption) => languageName(language, caption.language, true)).join(", ") : t("resources:none")}</dd>` : null}

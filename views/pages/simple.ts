@@ -1,3 +1,4 @@
+import { formatDateTime } from "../../src/domain/dates.ts";
 import type { Account, DeliveryHealth, Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
 import { CsrfField, html, type PageContext } from "../html.ts";
 import { AdminNav, Layout } from "../layout.ts";
@@ -40,9 +41,6 @@ export function MessagePage(props: { context: PageContext; title: string; messag
   `;
 }
 
-function formatDate(language: string, iso: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
-}
 
 /** Admin federation page: follow a partner, who we follow, who follows us, approval, recent inbound activity. */
 export function FederationAdminPage(props: {
@@ -87,7 +85,7 @@ export function FederationAdminPage(props: {
               ${props.following.map((entry) => html`<tr>
                 <td>${entry.name ? html`${entry.name} ` : null}<span class="handle">${entry.handle}</span></td>
                 <td>${t(`admin.followingStatus.${entry.status}`)}</td>
-                <td><time datetime=${entry.created}>${formatDate(language, entry.created)}</time></td>
+                <td><time datetime=${entry.created}>${formatDateTime(language, entry.created)}</time></td>
                 <td><form method="post" action="/admin/federation/unfollow" class="inline-form"><${CsrfField} context=${props.context} />
                   <input type="hidden" name="actor" value=${entry.actorIri} />
                   <button type="submit" aria-label=${t("admin.unfollowNamed", { handle: entry.handle })}>${t("admin.unfollow")}</button>
@@ -124,7 +122,7 @@ export function FederationAdminPage(props: {
         <h2 id="delivery-heading">${t("admin.deliveryHealth")}</h2>
         <p>${props.pending.count === 0 || !props.pending.oldest
           ? t("admin.queueEmpty")
-          : t("admin.queuePending", { count: props.pending.count, date: formatDate(language, props.pending.oldest) })}</p>
+          : t("admin.queuePending", { count: props.pending.count, date: formatDateTime(language, props.pending.oldest) })}</p>
         ${props.deliveries.length === 0 ? html`<p>${t("admin.noDeliveries")}</p>` : html`
           <div class="table-scroll" tabindex="0" role="region" aria-labelledby="delivery-heading">
             <table>
@@ -137,7 +135,7 @@ export function FederationAdminPage(props: {
                     <td>${failing ? html`<strong class="field-error">${t("admin.failing")}</strong>` : t("admin.healthy")}</td>
                     <td>${new Intl.NumberFormat(language).format(entry.delivered)}</td>
                     <td>${new Intl.NumberFormat(language).format(entry.failed)}</td>
-                    <td>${entry.lastFailed ? html`<time datetime=${entry.lastFailed}>${formatDate(language, entry.lastFailed)}</time> · <span lang="en">${entry.lastError}</span>` : "—"}</td>
+                    <td>${entry.lastFailed ? html`<time datetime=${entry.lastFailed}>${formatDateTime(language, entry.lastFailed)}</time> · <span lang="en">${entry.lastError}</span>` : "—"}</td>
                   </tr>`;
                 })}
               </tbody>
@@ -151,7 +149,7 @@ export function FederationAdminPage(props: {
             <thead><tr><th scope="col">${t("admin.received")}</th><th scope="col">${t("admin.activity")}</th><th scope="col">${t("admin.outcome")}</th><th scope="col">${t("admin.reason")}</th></tr></thead>
             <tbody>
               ${props.inbound.map((entry) => html`<tr>
-                <td><time datetime=${entry.received}>${formatDate(language, entry.received)}</time></td>
+                <td><time datetime=${entry.received}>${formatDateTime(language, entry.received)}</time></td>
                 <td>${entry.type} <span class="handle">${entry.actorIri ?? ""}</span></td>
                 <td>${t(`admin.outcomes.${entry.outcome}`)}</td>
                 <td lang="en">${entry.reason}</td>
