@@ -1,6 +1,6 @@
 /**
  * French writes the first day of a month as an ordinal ("1er janvier"), but
- * Intl (ICU 77 in Node 24) formats it as a cardinal ("1 janvier").
+ * Intl (ICU 78.3 in Node 24.21) formats it as a cardinal ("1 janvier").
  */
 const FRENCH_FIRST_OF_MONTH = /(^|[\s(–-])1(?=[\s\u00a0\u202f](?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc))/g;
 
