@@ -1,15 +1,16 @@
-import type { Federation, RequestContext } from "@fedify/fedify";
+import type { Context as FedifyContext, Federation, RequestContext } from "@fedify/fedify";
 import { toInstant } from "./time.ts";
-import { Application, Endpoints, Group, Person, PropertyValue } from "@fedify/vocab";
+import { Application, Endpoints, Group, Image, Person, PropertyValue } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
 
+import { mediaTypeOfExtension } from "../src/domain/file-types.ts";
 import { organizationProfile } from "../src/domain/organization.ts";
 import { LANGUAGES } from "../src/domain/vocabulary.ts";
 import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
 
 type Context = RequestContext<FederationServices>;
 
-async function actorKeys(ctx: Context, identifier: string) {
+async function actorKeys(ctx: FedifyContext<FederationServices>, identifier: string) {
   const pairs = await ctx.getActorKeyPairs(identifier);
   return {
     publicKey: pairs[0]?.cryptographicKey ?? null,
@@ -17,7 +18,7 @@ async function actorKeys(ctx: Context, identifier: string) {
   };
 }
 
-function commonEndpoints(ctx: Context, identifier: string) {
+function commonEndpoints(ctx: FedifyContext<FederationServices>, identifier: string) {
   return {
     id: ctx.getActorUri(identifier),
     preferredUsername: identifier,
@@ -29,7 +30,8 @@ function commonEndpoints(ctx: Context, identifier: string) {
   };
 }
 
-async function buildGroup(ctx: Context, identifier: string) {
+/** Builds the organization's Group from its saved profile. */
+export async function buildGroup(ctx: FedifyContext<FederationServices>, identifier: string) {
   const { store } = ctx.data;
   const profile = await organizationProfile(store, ctx.data.config);
   const primary = profile.primaryLanguage;
@@ -48,6 +50,7 @@ async function buildGroup(ctx: Context, identifier: string) {
     manuallyApprovesFollowers: profile.requireFollowApproval,
     discoverable: true,
     attachments: profile.website ? [new PropertyValue({ name: "Website", value: profile.website })] : [],
+    icon: profile.logo ? new Image({ url: new URL(`/files/${profile.logo}`, ctx.canonicalOrigin), mediaType: mediaTypeOfExtension(profile.logo.split(".")[1]) }) : null,
   });
 }
 

@@ -8,6 +8,7 @@ import { logger } from "../src/logging.ts";
 import type { Reply } from "../src/storage/types.ts";
 import { PUBLIC_COLLECTION } from "./context.ts";
 import { sameOrigin } from "./inbox/journal.ts";
+import { buildGroup } from "./actors.ts";
 import { buildArticle, buildNote, practiceCreateId, replyMentions } from "./objects.ts";
 import { sendResourceActivity } from "./resources.ts";
 import type { Resource } from "../src/domain/resource.ts";
@@ -47,6 +48,26 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
     } catch (error) {
       log.error("Could not queue {what}: {error}", { what, error });
     }
+  }
+
+  /** Sends the organization's Group, as its profile now reads, to its followers, so partners show its new name, summary and logo. */
+  async organizationUpdated(): Promise<void> {
+    await this.#send("Update of the organization's profile", async () => {
+      const ctx = this.#context();
+      const group = await buildGroup(ctx, this.#group);
+      await ctx.sendActivity(
+        { identifier: this.#group },
+        "followers",
+        new Update({
+          id: new URL(`${group.id!.href}#updates/${crypto.randomUUID()}`),
+          actor: group.id!,
+          object: group,
+          published: nowInstant(),
+          to: new URL(PUBLIC_COLLECTION),
+          cc: ctx.getFollowersUri(this.#group),
+        }),
+      );
+    });
   }
 
   async practicePublished(practice: Practice): Promise<void> {

@@ -77,4 +77,38 @@ describe("organizations page", function () {
     const { items } = await running.instance.store.moderation.auditLog(10, 0);
     expect(items.map((entry) => entry.action)).to.include("organization.profile");
   });
+
+  it("takes a logo, shows it and tells partners", async () => {
+    await addAccount(partner.instance, "partneradmin", "admin");
+    const partnerAdmin = new Browser(partner.origin);
+    await partnerAdmin.signIn("partneradmin");
+    expect((await partnerAdmin.post("/admin/federation/follow", { handle: `@org@${new URL(running.origin).host}` })).status).to.equal(303);
+    await eventually(async () => (await partner.instance.store.following.list()).find((entry) => entry.status === "accepted"), "the Accept of the partner's follow");
+
+    const fields = { primaryLanguage: "es", "name.es": "Red de Acogida con logotipo", website: "", region: "" };
+    const refused = await admin.postMultipart("/admin/organization", fields, { logo: { name: "logo.png", content: Buffer.from("<svg onload=alert(1)></svg>"), type: "image/png" } });
+    expect(refused.status).to.equal(422);
+    const refusedPage = await refused.text();
+    expect(refusedPage).to.contain('value="Red de Acogida con logotipo"');
+    expect(refusedPage).to.contain('id="org-logo-error"');
+    expect(refusedPage).to.contain("not a PNG, JPEG, WebP or GIF image");
+
+    const logo = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+    const saved = await admin.postMultipart("/admin/organization", fields, { logo: { name: "logo.png", content: logo, type: "image/png" } });
+    expect(saved.status).to.equal(303);
+    const page = await (await fetch(`${running.origin}/organizations`)).text();
+    const source = /<img class="org-logo" src="(\/files\/[0-9a-f]{64}\.png)" alt\/>/.exec(page);
+    expect(source, "logo shown with an empty alt beside the name").to.not.equal(null);
+    expect(Buffer.from(await (await fetch(`${running.origin}${source![1]}`)).arrayBuffer()).equals(logo)).to.equal(true);
+
+    const group = (await (await fetch(`${running.origin}/actors/org`, { headers: { Accept: "application/activity+json" } })).json()) as { icon?: { type: string; url: string; mediaType: string } };
+    expect(group.icon).to.deep.include({ type: "Image", url: `${running.origin}${source![1]}`, mediaType: "image/png" });
+    await eventually(async () => (await (await fetch(`${partner.origin}/organizations`)).text()).includes("Red de Acogida con logotipo"), "the partner to show the new name");
+
+    // Saving again without a file keeps the logo; ticking the box removes it.
+    expect((await admin.post("/admin/organization", { ...fields, keptLogo: source![1].slice("/files/".length) })).status).to.equal(303);
+    expect(await (await fetch(`${running.origin}/organizations`)).text()).to.contain(source![1]);
+    expect((await admin.post("/admin/organization", { ...fields, keptLogo: source![1].slice("/files/".length), removeLogo: "on" })).status).to.equal(303);
+    expect(await (await fetch(`${running.origin}/organizations`)).text()).to.not.contain('class="org-logo"');
+  });
 });

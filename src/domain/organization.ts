@@ -10,6 +10,8 @@ export interface OrganizationProfile {
   region: string | null;
   primaryLanguage: Language;
   requireFollowApproval: boolean;
+  /** Stored file name of the logo under DATA_DIR/files, or null. */
+  logo: string | null;
 }
 
 const PROFILE_KEY = "organization.profile";
@@ -27,11 +29,15 @@ export async function organizationProfile(store: Store, config: Config): Promise
     region: saved.region ?? null,
     primaryLanguage,
     requireFollowApproval: (await store.settings.get(APPROVAL_KEY)) === "true",
+    logo: saved.logo ?? null,
   };
 }
 
-export async function saveOrganizationProfile(store: Store, profile: Omit<OrganizationProfile, "requireFollowApproval">): Promise<void> {
-  await store.settings.set(PROFILE_KEY, JSON.stringify(profile));
+/** Saves the profile; a profile given without `logo` keeps the logo already saved. */
+export async function saveOrganizationProfile(store: Store, profile: Omit<OrganizationProfile, "requireFollowApproval" | "logo"> & { logo?: string | null }): Promise<void> {
+  const raw = await store.settings.get(PROFILE_KEY);
+  const logo = profile.logo !== undefined ? profile.logo : raw ? ((JSON.parse(raw) as Partial<OrganizationProfile>).logo ?? null) : null;
+  await store.settings.set(PROFILE_KEY, JSON.stringify({ ...profile, logo }));
 }
 
 export async function setFollowApproval(store: Store, required: boolean): Promise<void> {
@@ -39,6 +45,8 @@ export async function setFollowApproval(store: Store, required: boolean): Promis
 }
 
 export const MAX_ORGANIZATION_NAME = 200;
+/** Largest logo accepted, in bytes. */
+export const MAX_LOGO_BYTES = 2 * 1024 * 1024;
 export const MAX_ORGANIZATION_SUMMARY = 2000;
 
 /** What the profile form sends, field by field as typed. */
@@ -50,7 +58,7 @@ export type OrganizationForm = Record<string, string>;
  * region from the list. Returns the profile or error keys by field name.
  */
 export function validateOrganizationForm(form: OrganizationForm):
-  | { ok: true; profile: Omit<OrganizationProfile, "requireFollowApproval"> }
+  | { ok: true; profile: Omit<OrganizationProfile, "requireFollowApproval" | "logo"> }
   | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const primaryLanguage = form.primaryLanguage;

@@ -33,6 +33,7 @@ export function OrganizationsPage(props: {
     <${Layout} context=${props.context} title=${t("organizations.title")}>
       <h1>${t("organizations.title")}</h1>
       <section aria-labelledby="this-organization" class="card">
+        ${profile.logo ? html`<img class="org-logo" src=${`/files/${profile.logo}`} alt="" />` : null}
         <h2 id="this-organization" lang=${name && name.language !== language ? name.language : undefined}>${name?.value ?? props.context.siteName}</h2>
         ${summary ? html`<p lang=${summary.language !== language ? summary.language : undefined}>${summary.value}</p>` : null}
         <dl class="profile">
@@ -78,7 +79,7 @@ export function OrganizationEditPage(props: { context: PageContext; form: Record
           <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
           <ul>${errorEntries.map(([name, key]) => html`<li><a href=${`#${id(name)}`}>${t("editor.errorItem", { field: t(`organizations.fields.${name.split(".")[0]}`, { language: languageName(language, name.split(".")[1] ?? language) }), error: t(`errors:${key}`) })}</a></li>`)}</ul>
         </div>` : null}
-      <form method="post" action="/admin/organization" class="editor" novalidate>
+      <form method="post" action="/admin/organization" class="editor" enctype="multipart/form-data" novalidate>
         <${CsrfField} context=${props.context} />
         <div class="field">
           <label for=${id("primaryLanguage")}>${t("editor.primaryLanguage")} ${t("editor.required")}</label>
@@ -108,6 +109,16 @@ export function OrganizationEditPage(props: { context: PageContext; form: Record
           <p class="hint" id=${`${id("website")}-hint`}>${t("organizations.websiteHint")}</p>
           <input id=${id("website")} name="website" type="url" value=${form.website ?? ""} aria-invalid=${errors.website ? "true" : undefined} aria-describedby=${described("website", true)} />
           <${FieldError} context=${props.context} name="website" errors=${errors} />
+        </div>
+        <div class="field">
+          <label for=${id("logo")}>${t("organizations.fields.logo")}</label>
+          <p class="hint" id=${`${id("logo")}-hint`}>${t("organizations.logoHint")}</p>
+          ${form.keptLogo ? html`<input type="hidden" name="keptLogo" value=${form.keptLogo} />
+            <p><img class="org-logo" src=${`/files/${form.keptLogo}`} alt="" /> ${t("organizations.currentLogo")}</p>
+            <div class="choice"><input type="checkbox" id=${id("removeLogo")} name="removeLogo" /><label for=${id("removeLogo")}>${t("organizations.removeLogo")}</label></div>` : null}
+          <input id=${id("logo")} name="logo" type="file" accept=".png,.jpg,.jpeg,.webp,.gif,image/png,image/jpeg,image/webp,image/gif"
+            aria-invalid=${errors.logo ? "true" : undefined} aria-describedby=${described("logo", true)} />
+          <${FieldError} context=${props.context} name="logo" errors=${errors} />
         </div>
         <div class="field">
           <label for=${id("region")}>${t("organizations.fields.region")}</label>

@@ -1,12 +1,18 @@
 import type { Request, Response, Router } from "express";
 
-import { organizationProfile, saveOrganizationProfile, validateOrganizationForm, type OrganizationProfile } from "../../domain/organization.ts";
+import fs from "node:fs";
+import path from "node:path";
+
+import { MAX_LOGO_BYTES, organizationProfile, saveOrganizationProfile, validateOrganizationForm, type OrganizationProfile } from "../../domain/organization.ts";
+import { FILE_TYPES } from "../../domain/file-types.ts";
 import { LANGUAGES } from "../../domain/vocabulary.ts";
 import { logger } from "../../logging.ts";
 import type { Account } from "../../storage/types.ts";
 import { html } from "../../../views/html.ts";
 import { OrganizationEditPage, OrganizationsPage, type PartnerView } from "../../../views/pages/organizations.ts";
+import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { filesDirectory, parseUpload, STORED_FILE_NAME } from "../uploads.ts";
 import { requireRole } from "./editor.ts";
 
 const log = logger("web", "organizations");
@@ -14,8 +20,11 @@ const log = logger("web", "organizations");
 /** Actor types that stand for an organization or a whole server rather than a person. */
 const ORGANIZATION_TYPES = new Set(["Group", "Organization", "Application", "Service"]);
 
+/** Image types a logo may have; SVG is not among them because it can carry script. */
+const LOGO_TYPES: string[] = [FILE_TYPES.png, FILE_TYPES.jpeg, FILE_TYPES.webp, FILE_TYPES.gif].map((type) => type.mediaType);
+
 function profileForm(profile: OrganizationProfile): Record<string, string> {
-  const form: Record<string, string> = { primaryLanguage: profile.primaryLanguage, website: profile.website ?? "", region: profile.region ?? "" };
+  const form: Record<string, string> = { primaryLanguage: profile.primaryLanguage, website: profile.website ?? "", region: profile.region ?? "", keptLogo: profile.logo ?? "" };
   for (const language of LANGUAGES) {
     form[`name.${language}`] = profile.name[language] ?? "";
     form[`summary.${language}`] = profile.summary[language] ?? "";
@@ -47,6 +56,7 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
       if (known) known.relation = "mutual";
       else partners.set(follower.actorIri, { name: actor.name ?? actor.handle ?? follower.actorIri, handle: actor.handle ?? follower.actorIri, url: actor.url, relation: "follower", copies: 0 });
     }
+    // TODO: show partners' logos once their Group's icon is copied here as reply images are (federation/remote-media.ts); until then partners are listed by name only.
     const sorted = [...partners.values()].sort((a, b) => a.name.localeCompare(b.name, context.language));
     const practiceCount = (await store.practices.list({ local: true, limit: 1, offset: 0 })).total;
     sendPage(
@@ -62,14 +72,48 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
   });
 
   router.post("/admin/organization", admins, async (request, response) => {
+    const directory = filesDirectory(config.dataDir);
     const form: Record<string, string> = {};
-    for (const [key, value] of Object.entries(request.body as Record<string, unknown>)) if (typeof value === "string" && key !== "_csrf") form[key] = value;
-    const result = validateOrganizationForm(form);
-    if (!result.ok) {
-      const context = await pageContext(services, request, response);
-      return sendPage(response, html`<${OrganizationEditPage} context=${context} form=${form} errors=${result.errors} />`, 422);
+    const errors: Record<string, string> = {};
+    let uploaded: string | null = null;
+    if (request.is("multipart/form-data")) {
+      let parsed;
+      try {
+        parsed = await parseUpload(request, {
+          directory,
+          maxBytes: MAX_LOGO_BYTES,
+          csrfToken: String(response.locals.csrfToken ?? ""),
+          accepts: (_field, type) => LOGO_TYPES.includes(type.mediaType),
+          captionFields: () => false,
+        });
+      } catch (error) {
+        log.info("Could not read the organization form: {error}", { error });
+        const context = await pageContext(services, request, response);
+        return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:badUpload.title")} message=${context.t("resources:badUpload.message")} />`, 400);
+      }
+      if (!parsed.csrfValid) {
+        const context = await pageContext(services, request, response);
+        return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
+      }
+      for (const [key, value] of Object.entries(parsed.fields)) form[key] = [value].flat()[0] ?? "";
+      const logo = parsed.files.logo;
+      if (logo?.ok) uploaded = logo.file.href.slice("/files/".length);
+      else if (logo) errors.logo = logo.error === "fileTooLarge" ? "logoTooLarge" : "logoType";
+    } else {
+      for (const [key, value] of Object.entries(request.body as Record<string, unknown>)) if (typeof value === "string" && key !== "_csrf") form[key] = value;
     }
-    await saveOrganizationProfile(store, result.profile);
+    // The logo kept from the saved profile or an earlier attempt: only a stored file's name is trusted.
+    const kept = STORED_FILE_NAME.test(form.keptLogo ?? "") && fs.existsSync(path.join(directory, form.keptLogo)) ? form.keptLogo : null;
+    const logo = uploaded ?? (form.removeLogo === "on" ? null : kept);
+    form.keptLogo = logo ?? "";
+    delete form.removeLogo;
+    const result = validateOrganizationForm(form);
+    if (!result.ok || Object.keys(errors).length > 0) {
+      const context = await pageContext(services, request, response);
+      return sendPage(response, html`<${OrganizationEditPage} context=${context} form=${form} errors=${{ ...(result.ok ? {} : result.errors), ...errors }} />`, 422);
+    }
+    await saveOrganizationProfile(store, { ...result.profile, logo });
+    await services.federation.outbound.organizationUpdated();
     const admin = response.locals.account as Account;
     await services.moderation.record(admin, "organization.profile", config.organizationHandle);
     log.info("Organization profile saved by {admin}", { admin: admin.username });
