@@ -84,7 +84,7 @@ export async function followPartner(ctx: Ctx, handle: string): Promise<Following
   if (sameOrigin(actor.id, config.origin)) throw new PartnerError("self", "An instance cannot follow itself");
   const refusal = await ctx.data.moderation.refusal(actor.id!);
   if (refusal) throw new PartnerError(refusal.reason === "blocked" ? "blocked" : "notAllowed", `${actor.id!.host} is ${refusal.reason === "blocked" ? "blocked" : "not on the allowlist"}`);
-  const remote = await rememberActor(store, actor, config.allowPrivateAddresses);
+  const remote = await rememberActor(store, actor, config.allowPrivateAddresses, ctx.data.media);
   const followId = new URL(`${ctx.getActorUri(config.organizationHandle).href}#follows/${crypto.randomUUID()}`);
   const following: Following = {
     actorIri: actor.id!.href,

@@ -9,13 +9,13 @@ import sanitizeHtml from "sanitize-html";
 import { detectFileType, FILE_TYPES, type FileType } from "../src/domain/file-types.ts";
 import { htmlToText, MAX_REMOTE_HTML_LENGTH } from "../src/domain/text.ts";
 import { logger } from "../src/logging.ts";
-import type { ReplyAttachment, Store } from "../src/storage/types.ts";
+import type { RemoteImage, ReplyAttachment, Store } from "../src/storage/types.ts";
 
 const log = logger("federation", "media");
 
-/** Most attachments kept of one reply, inline images included; further ones are dropped. */
+/** Maximum attachments kept of one reply, inline images included; further ones are dropped. */
 export const MAX_ATTACHMENTS = 8;
-/** Longest author description kept, in characters. */
+/** Maximum length of an author's description, in characters; the rest is cut. */
 const MAX_DESCRIPTION_LENGTH = 1500;
 /** Largest image copied from another server, in bytes. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -134,9 +134,9 @@ export interface RemoteMediaOptions {
 }
 
 /**
- * Copies the images of remote replies to this instance, so that readers'
- * browsers load them from here and never from the sender, whose server would
- * otherwise learn who reads the discussion. Each image is fetched once,
+ * Copies the images of remote replies and the pictures of remote actors to
+ * this instance, so that readers' browsers load them from here and never
+ * from the sender, whose server would otherwise learn who reads the page. Each image is fetched once,
  * after its reply was stored, checked by its first bytes, and kept under its
  * SHA-256 like an upload. Videos, audio and other files stay links.
  *
@@ -168,29 +168,55 @@ export class RemoteMedia {
     await this.#work;
   }
 
+  /** Queues the copy of a remote actor's picture; see `schedule`. */
+  scheduleIcon(actorIri: string): void {
+    this.#work = this.#work.then(() => this.copyIcon(actorIri)).catch((error) => log.error("Copying the picture of {actor} failed: {error}", { actor: actorIri, error }));
+  }
+
   /** Fetches the images of one reply that have neither a copy nor a recorded failure, and records each outcome on the reply. */
   async copyImages(replyIri: string): Promise<void> {
     const { store } = this.#options;
     const reply = await store.replies.byIri(replyIri);
     const pending = reply?.attachments?.filter((attachment) => attachment.kind === "image" && !attachment.file && !attachment.failure) ?? [];
     if (!reply || reply.deleted || pending.length === 0) return;
-    const outcomes = new Map<string, { file: string | null; failure: string | null }>();
+    const outcomes = new Map<string, RemoteImage>();
     for (const attachment of pending) {
-      if (this.#stop.signal.aborted) break;
-      try {
-        outcomes.set(attachment.url, { file: await this.#download(attachment.url), failure: null });
-      } catch (error) {
-        if (this.#stop.signal.aborted) break;
-        const failure = error instanceof MediaError ? error.message : `could not be fetched (${(error as Error).message})`;
-        log.info("Image {url} of reply {reply} is not copied: {failure}", { url: attachment.url, reply: replyIri, failure });
-        outcomes.set(attachment.url, { file: null, failure });
-      }
+      const outcome = await this.copy(attachment.url, `reply ${replyIri}`);
+      if (!outcome) break;
+      outcomes.set(attachment.url, outcome);
     }
     // Read again, so an edit or deletion that arrived during the downloads is kept.
     const current = await store.replies.byIri(replyIri);
     if (!current?.attachments || current.deleted) return;
-    const attachments = current.attachments.map((attachment) => ({ ...attachment, ...(outcomes.get(attachment.url) ?? {}) }));
+    const attachments = current.attachments.map((attachment) => {
+      const outcome = outcomes.get(attachment.url);
+      return outcome ? { ...attachment, file: outcome.file, failure: outcome.failure } : attachment;
+    });
     await store.replies.save({ ...current, attachments });
+  }
+
+  /** Fetches a remote actor's picture when it has neither a copy nor a recorded failure, and records the outcome on the actor. */
+  async copyIcon(actorIri: string): Promise<void> {
+    const { store } = this.#options;
+    const actor = await store.remoteActors.byIri(actorIri);
+    if (!actor?.icon || actor.icon.file || actor.icon.failure) return;
+    const outcome = await this.copy(actor.icon.url, `actor ${actorIri}`);
+    const current = await store.remoteActors.byIri(actorIri);
+    if (!outcome || current?.icon?.url !== outcome.url) return;
+    await store.remoteActors.save({ ...current, icon: outcome });
+  }
+
+  /** Copies one image, returning its stored name or why it failed, or null when the instance is shutting down. */
+  async copy(url: string, owner: string): Promise<RemoteImage | null> {
+    if (this.#stop.signal.aborted) return null;
+    try {
+      return { url, file: await this.#download(url), failure: null };
+    } catch (error) {
+      if (this.#stop.signal.aborted) return null;
+      const failure = error instanceof MediaError ? error.message : `could not be fetched (${(error as Error).message})`;
+      log.info("Image {url} of {owner} is not copied: {failure}", { url, owner, failure });
+      return { url, file: null, failure };
+    }
   }
 
   /** Downloads one image, following at most MAX_REDIRECTS redirects that each pass the same checks, and returns its stored name. */

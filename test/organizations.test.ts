@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import path from "node:path";
+
 import { expect } from "chai";
 
 import { addAccount, Browser, eventually, startInstance, type RunningInstance } from "./support/instance.ts";
@@ -104,6 +107,13 @@ describe("organizations page", function () {
     const group = (await (await fetch(`${running.origin}/actors/org`, { headers: { Accept: "application/activity+json" } })).json()) as { icon?: { type: string; url: string; mediaType: string } };
     expect(group.icon).to.deep.include({ type: "Image", url: `${running.origin}${source![1]}`, mediaType: "image/png" });
     await eventually(async () => (await (await fetch(`${partner.origin}/organizations`)).text()).includes("Red de Acogida con logotipo"), "the partner to show the new name");
+    // The partner shows its own copy of the logo, so its readers never load it from this instance.
+    const partnerPage = await eventually(async () => {
+      const text = await (await fetch(`${partner.origin}/organizations`)).text();
+      return text.includes(`<img class="org-logo" src="${source![1]}" alt/>`) && text;
+    }, "the partner to show the logo");
+    expect(partnerPage).to.not.contain(running.origin + source![1]);
+    expect(fs.existsSync(path.join(partner.dataDir, "files", source![1].slice("/files/".length)))).to.equal(true);
 
     // Saving again without a file keeps the logo; ticking the box removes it.
     expect((await admin.post("/admin/organization", { ...fields, keptLogo: source![1].slice("/files/".length) })).status).to.equal(303);

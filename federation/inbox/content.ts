@@ -162,7 +162,7 @@ export async function onUpdated(ctx: Ctx, update: Update): Promise<void> {
   if (!sameOrigin(object.id, update.actorId)) return record(ctx, update, "rejected", "Actor may only update objects of its own server");
   if (isActor(object)) {
     if (object.id.href !== update.actorId.href) return record(ctx, update, "rejected", "Actor may only update its own profile");
-    await rememberActor(store, object, ctx.data.config.allowPrivateAddresses);
+    await rememberActor(store, object, ctx.data.config.allowPrivateAddresses, ctx.data.media);
     return record(ctx, update, "accepted", "Actor profile refreshed");
   }
   if (object instanceof Article) {

@@ -43,7 +43,7 @@ export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
     }
   }
 
-  const remote = await rememberActor(store, follower, config.allowPrivateAddresses);
+  const remote = await rememberActor(store, follower, config.allowPrivateAddresses, ctx.data.media);
   const previous = await store.followers.get(target, follower.id.href);
   // A repeated Follow from an approved follower keeps it approved.
   const requireApproval =

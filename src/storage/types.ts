@@ -124,6 +124,17 @@ export interface RemoteActor {
   inbox: string | null;
   sharedInbox: string | null;
   fetched: string;
+  /** The actor's picture (an organization's logo, a person's avatar) and this instance's copy of it; absent or null when it has none. */
+  icon?: RemoteImage | null;
+}
+
+/** An image on another server and what became of this instance's copy. */
+export interface RemoteImage {
+  url: string;
+  /** Name of the copy under DATA_DIR/files, once fetched and checked. */
+  file: string | null;
+  /** Why no copy is kept, once fetching failed. */
+  failure: string | null;
 }
 
 export type InboundOutcome = "accepted" | "rejected" | "ignored";

@@ -12,6 +12,8 @@ export interface PartnerView {
   /** Whether we follow it, it follows us, or both. */
   relation: "following" | "follower" | "mutual";
   copies: number;
+  /** Stored file name of this instance's copy of the partner's logo. */
+  logo: string | null;
 }
 
 /** This organization and the organizations it federates with. */
@@ -50,6 +52,7 @@ export function OrganizationsPage(props: {
         ${props.partners.length === 0 ? html`<p>${t("organizations.noPartners")}</p>` : html`
           <ul class="partners">
             ${props.partners.map((partner) => html`<li class="card">
+              ${partner.logo ? html`<img class="org-logo" src=${`/files/${partner.logo}`} alt="" />` : null}
               <h3>${partner.url ? html`<a href=${partner.url} rel="noopener nofollow">${partner.name}</a>` : partner.name}</h3>
               <p class="handle">${partner.handle}</p>
               <p>${t(`organizations.relations.${partner.relation}`)}${partner.relation !== "follower" ? html` · ${t("organizations.copies", { count: partner.copies })}` : null}</p>

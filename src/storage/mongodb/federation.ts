@@ -199,6 +199,7 @@ export class MongoRemoteActorRepository implements RemoteActorRepository {
         inbox: actor.inbox,
         sharedInbox: actor.sharedInbox,
         fetched: actor.fetched,
+        icon: actor.icon ?? null,
       },
       { upsert: true },
     );
@@ -222,6 +223,7 @@ export class MongoRemoteActorRepository implements RemoteActorRepository {
         inbox: document.inbox ?? null,
         sharedInbox: document.sharedInbox ?? null,
         fetched: document.fetched,
+        icon: document.icon ?? null,
       });
     }
     return found;

@@ -259,6 +259,10 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE replies ADD COLUMN attachments TEXT;
   `,
+  // A remote actor's picture, as JSON: its URL and this instance's copy.
+  `
+  ALTER TABLE remote_actors ADD COLUMN icon TEXT;
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

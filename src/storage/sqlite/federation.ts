@@ -11,6 +11,7 @@ import type {
   InboundLogRepository,
   KeyRepository,
   RemoteActor,
+  RemoteImage,
   RemoteActorRepository,
   StoredKeyPair,
 } from "../types.ts";
@@ -154,11 +155,11 @@ export class SqliteRemoteActorRepository implements RemoteActorRepository {
   async save(actor: RemoteActor): Promise<void> {
     this.database
       .prepare(
-        `INSERT INTO remote_actors (iri, handle, name, url, type, inbox, shared_inbox, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO remote_actors (iri, handle, name, url, type, inbox, shared_inbox, fetched, icon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (iri) DO UPDATE SET handle = excluded.handle, name = excluded.name, url = excluded.url, type = excluded.type,
-           inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, fetched = excluded.fetched`,
+           inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, fetched = excluded.fetched, icon = excluded.icon`,
       )
-      .run(actor.iri, actor.handle, actor.name, actor.url, actor.type, actor.inbox, actor.sharedInbox, actor.fetched);
+      .run(actor.iri, actor.handle, actor.name, actor.url, actor.type, actor.inbox, actor.sharedInbox, actor.fetched, actor.icon ? JSON.stringify(actor.icon) : null);
   }
 
   async byIri(iri: string): Promise<RemoteActor | null> {
@@ -181,6 +182,7 @@ export class SqliteRemoteActorRepository implements RemoteActorRepository {
         inbox: (row.inbox as string | null) ?? null,
         sharedInbox: (row.shared_inbox as string | null) ?? null,
         fetched: row.fetched as string,
+        icon: row.icon ? (JSON.parse(row.icon as string) as RemoteImage) : null,
       });
     }
     return found;

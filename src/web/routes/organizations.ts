@@ -46,7 +46,7 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
     const partners = new Map<string, PartnerView>();
     for (const entry of following) {
       const actor = actors.get(entry.actorIri);
-      partners.set(entry.actorIri, { name: actor?.name ?? entry.name ?? entry.handle, handle: entry.handle, url: actor?.url ?? null, relation: "following", copies: copies.get(entry.actorIri) ?? 0 });
+      partners.set(entry.actorIri, { name: actor?.name ?? entry.name ?? entry.handle, handle: entry.handle, url: actor?.url ?? null, relation: "following", copies: copies.get(entry.actorIri) ?? 0, logo: actor?.icon?.file ?? null });
     }
     for (const follower of followers) {
       const actor = actors.get(follower.actorIri);
@@ -54,9 +54,8 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
       if (!actor || !ORGANIZATION_TYPES.has(actor.type)) continue;
       const known = partners.get(follower.actorIri);
       if (known) known.relation = "mutual";
-      else partners.set(follower.actorIri, { name: actor.name ?? actor.handle ?? follower.actorIri, handle: actor.handle ?? follower.actorIri, url: actor.url, relation: "follower", copies: 0 });
+      else partners.set(follower.actorIri, { name: actor.name ?? actor.handle ?? follower.actorIri, handle: actor.handle ?? follower.actorIri, url: actor.url, relation: "follower", copies: 0, logo: actor.icon?.file ?? null });
     }
-    // TODO: show partners' logos once their Group's icon is copied here as reply images are (federation/remote-media.ts); until then partners are listed by name only.
     const sorted = [...partners.values()].sort((a, b) => a.name.localeCompare(b.name, context.language));
     const practiceCount = (await store.practices.list({ local: true, limit: 1, offset: 0 })).total;
     sendPage(
