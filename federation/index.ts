@@ -16,6 +16,7 @@ import { registerConsultationCollections } from "./consultations.ts";
 import { registerLearningObjects } from "./learning.ts";
 import { describeDeliveryError, ModeratedOutboxQueue, noteOutboxError } from "./moderated-queue.ts";
 import { registerObjects } from "./objects.ts";
+import { registerOutbox } from "./outbox.ts";
 import { registerResourceObjects } from "./resources.ts";
 import { Outbound } from "./outbound.ts";
 import type { FederationServices } from "./services.ts";
@@ -110,6 +111,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
 
   registerActors(federation);
   registerObjects(federation);
+  registerOutbox(federation);
   registerLearningObjects(federation);
   registerResourceObjects(federation);
   registerConsultationCollections(federation);

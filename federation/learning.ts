@@ -32,11 +32,6 @@ export async function buildEvent(ctx: Ctx, item: LearningOpportunity): Promise<E
 /**
  * Serves each local, undeleted learning opportunity as an Event at
  * /learning/{slug}; deleted ones get 410 from the web layer.
- *
- * TODO: list Events in the Group's outbox and import them in backfillPartner,
- * so that a new partner receives the learning opportunities published before
- * it followed. Until then only those published, edited or deleted after the
- * follow reach it.
  */
 export function registerLearningObjects(federation: Federation<FederationServices>): void {
   federation.setObjectDispatcher(Event, "/learning/{slug}", async (ctx, values) => {
