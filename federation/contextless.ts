@@ -10,9 +10,9 @@ const log = logger("federation", "contextless");
  * A signed inbox activity whose body has no `@context`, as Gancio sends its
  * Create(Event). JSON-LD gives such a body no meaning, so Fedify 2.3.6
  * rejects it with 400 before its listeners run. The web layer has verified
- * the HTTP signature, that it covers the digest of the body as received,
- * and that every actor is on the key's server; `activity` is read from a
- * copy with the ActivityStreams context added.
+ * the HTTP signature, checked that it covers the digest of the body as
+ * received, and checked that every actor is on the key's server. `activity`
+ * is read from a copy with the ActivityStreams context added.
  */
 export interface ContextlessActivity {
   /** The body as received, without its Linked Data signature. */
@@ -22,7 +22,7 @@ export interface ContextlessActivity {
   key: CryptographicKey;
 }
 
-/** Runs the inbox listener for an activity's type, as Fedify does; see createMingaFederation. */
+/** Runs the inbox listener for an activity's type, as Fedify does (built in createMingaFederation). */
 export type InboxDispatcher = (ctx: InboxContext<FederationServices>, activity: Activity) => Promise<void>;
 
 /** ContextImpl.toInboxContext of Fedify 2.3.6: not in its public types, but what its own inbox uses to build a listener's context. */
@@ -43,7 +43,7 @@ function inboxRecipient(pathname: string): string | null | undefined {
 
 /**
  * Hands a verified activity without `@context` to the same listeners as
- * Fedify's inbox. Like Fedify, it answers 404 for an unknown recipient and
+ * Fedify's inbox. Like Fedify, it returns 404 for an unknown recipient and
  * 401 unless the signing key belongs to the activity's actor. Returns null
  * when the request is not for an inbox, so Fedify handles it.
  */
