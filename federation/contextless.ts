@@ -64,6 +64,8 @@ export async function receiveContextless(ctx: RequestContext<FederationServices>
     return textResponse(400, "Invalid activity: it has no @context.");
   }
   const inboxContext = factory.toInboxContext(recipient, json, activity.id?.href, getTypeId(activity).href);
+  // NOTE: Fedify's check for an activity id it has already processed is skipped here, so a redelivery runs the
+  // listener again. Every listener tolerates that: imports compare `updated`, and replies and reactions are stored once.
   log.debug("Handling {type} without @context from {actor}", { type: getTypeId(activity).href, actor: activity.actorId.href });
   try {
     await dispatch(inboxContext, activity);

@@ -136,12 +136,15 @@ export class ConsultationService {
     let announced = 0;
     for (;;) {
       const due = await this.store.consultations.listClosingDue(now.toISOString(), CLOSING_BATCH_SIZE);
+      let announcedInBatch = 0;
       for (const item of due) {
         const after = await this.announceClosingIfDue(item, now);
-        if (after.closingAnnounced === now.toISOString()) announced++;
+        if (after.closingAnnounced === now.toISOString()) announcedInBatch++;
       }
-      // A full batch may leave more behind; the ones just handled are no longer due, so the next query skips them.
-      if (due.length < CLOSING_BATCH_SIZE) return announced;
+      announced += announcedInBatch;
+      // A full batch may leave more behind, and the ones just announced are no longer due. A batch that announced
+      // nothing (such as consultations whose opening is after their closing) would come back unchanged, so it ends the check.
+      if (due.length < CLOSING_BATCH_SIZE || announcedInBatch === 0) return announced;
     }
   }
 
