@@ -40,7 +40,7 @@ export function consultationDocument(services: Pick<FederationServices, "config"
  * no such property. Receivers therefore fetch the consultation by id, where
  * `closed` is served, as Minga does for every partner item.
  */
-async function buildConsultationArticle(ctx: Context<FederationServices>, item: Consultation): Promise<Article> {
+export async function buildConsultationArticle(ctx: Context<FederationServices>, item: Consultation): Promise<Article> {
   const json = consultationDocument(ctx.data, ctx.getFollowersUri(ctx.data.config.organizationHandle).href, item);
   const loader = createOfflineContextLoader(ctx.data.config.origin);
   return Article.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
@@ -51,11 +51,6 @@ async function buildConsultationArticle(ctx: Context<FederationServices>, item: 
  * collection. The consultation itself is served by the web layer, because
  * Fedify 2.3.6 allows one object dispatcher per class and practices already
  * use the Article one.
- *
- * TODO: list consultations in the Group's outbox and import them in
- * backfillPartner, so that a new partner receives the consultations
- * published before it followed. Until then only those published, edited or
- * deleted after the follow reach it.
  */
 export function registerConsultationCollections(federation: Federation<FederationServices>): void {
   federation

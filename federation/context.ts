@@ -13,6 +13,17 @@ export const ACTIVITYSTREAMS_CONTEXT = "https://www.w3.org/ns/activitystreams";
 export const PUBLIC_COLLECTION = "https://www.w3.org/ns/activitystreams#Public";
 
 /**
+ * Returns a copy of a JSON-LD document with the ActivityStreams context
+ * when it names no context at all, as Gancio's activities and objects do;
+ * JSON-LD would otherwise give its terms no meaning. Other values are
+ * returned as they are.
+ */
+export function withActivityStreamsContext(json: unknown): unknown {
+  if (json === null || typeof json !== "object" || Array.isArray(json) || "@context" in json) return json;
+  return { "@context": ACTIVITYSTREAMS_CONTEXT, ...json };
+}
+
+/**
  * Minga's JSON-LD context: practice fields as Minga terms, mapped to
  * schema.org where schema.org has the same meaning. Multilingual fields are
  * language maps, like ActivityStreams' nameMap.

@@ -13,9 +13,11 @@ import { record, typeName } from "./inbox/journal.ts";
 import { onFlagged } from "./inbox/flags.ts";
 import { onAnnounced, onLiked, onReactionUndone } from "./inbox/reactions.ts";
 import { registerConsultationCollections } from "./consultations.ts";
+import { receiveContextless, type ContextlessActivity } from "./contextless.ts";
 import { registerLearningObjects } from "./learning.ts";
 import { describeDeliveryError, ModeratedOutboxQueue, noteOutboxError } from "./moderated-queue.ts";
 import { registerObjects } from "./objects.ts";
+import { registerOutbox } from "./outbox.ts";
 import { registerResourceObjects } from "./resources.ts";
 import { Outbound } from "./outbound.ts";
 import type { FederationServices } from "./services.ts";
@@ -34,6 +36,8 @@ export interface MingaFederation {
   pendingDeliveries(): { count: number; oldest: string | null };
   /** Runs the delivery queue until the signal aborts. */
   startQueue(signal: AbortSignal): Promise<void>;
+  /** Runs the inbox listeners on a verified activity without `@context`; null when the request is not for an inbox. */
+  receiveContextless(request: Request, received: ContextlessActivity): Promise<Response | null>;
 }
 
 /** Undo is routed by what it undoes. */
@@ -110,6 +114,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
 
   registerActors(federation);
   registerObjects(federation);
+  registerOutbox(federation);
   registerLearningObjects(federation);
   registerResourceObjects(federation);
   registerConsultationCollections(federation);
@@ -128,16 +133,25 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
     [Announce, onAnnounced],
     [Flag, onFlagged],
   ];
-  const listeners = federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
+  // Fedify runs the listener of an activity's class or of its nearest superclass; dispatch() does the same for the activities it is given directly.
+  const byType = new Map<unknown, (ctx: Ctx, activity: Activity) => Promise<void>>();
   for (const [type, handler] of handlers) {
-    listeners.on(type as typeof Activity, async (ctx: Ctx, activity: Activity) => {
+    byType.set(type, async (ctx: Ctx, activity: Activity) => {
       if (await refusedByModeration(ctx, activity)) return;
       await (handler as (ctx: Ctx, activity: Activity) => Promise<void>)(ctx, activity);
     });
   }
   // Fedify drops unhandled types silently; this fallback records why nothing happened.
-  listeners.on(Activity, (ctx, activity) => record(ctx, activity, "ignored", `${typeName(activity)} activities are not supported`));
+  byType.set(Activity, (ctx: Ctx, activity: Activity) => record(ctx, activity, "ignored", `${typeName(activity)} activities are not supported`));
+  const listeners = federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
+  for (const [type, listener] of byType) listeners.on(type as typeof Activity, listener);
   listeners.onError((ctx, error) => log.error("Inbox listener failed: {error}", { error }));
+  const dispatch = async (ctx: Ctx, activity: Activity): Promise<void> => {
+    for (let type = activity.constructor; type && type !== Object; type = Object.getPrototypeOf(type)) {
+      const listener = byType.get(type);
+      if (listener) return listener(ctx, activity);
+    }
+  };
 
   return {
     federation,
@@ -145,6 +159,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
     services,
     context: () => federation.createContext(new URL(config.origin), services),
     startQueue: (signal) => federation.startQueue(services, { signal }),
+    receiveContextless: (request, received) => receiveContextless(federation.createContext(request, services), request, received, dispatch),
     pendingDeliveries: () => {
       // TODO: read the MongoDB queue's depth too, once an instance can run on MongoDB (see src/instance.ts).
       const row = database.prepare("SELECT COUNT(*) AS count, MIN(created) AS oldest FROM fedify_outbox").get() as { count: number; oldest: number | null };

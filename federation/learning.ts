@@ -6,7 +6,7 @@ import type { LearningEvents } from "../src/domain/learning-service.ts";
 import { slugify } from "../src/domain/practice.ts";
 import { absolute, PATHS } from "../src/domain/urls.ts";
 import { logger } from "../src/logging.ts";
-import { createOfflineContextLoader, PUBLIC_COLLECTION } from "./context.ts";
+import { createOfflineContextLoader, PUBLIC_COLLECTION, withActivityStreamsContext } from "./context.ts";
 import { record, sameOrigin } from "./inbox/journal.ts";
 import { compactEvent, eventToLearningFields, learningToEvent } from "./learning-mapping.ts";
 import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
@@ -32,11 +32,6 @@ export async function buildEvent(ctx: Ctx, item: LearningOpportunity): Promise<E
 /**
  * Serves each local, undeleted learning opportunity as an Event at
  * /learning/{slug}; deleted ones get 410 from the web layer.
- *
- * TODO: list Events in the Group's outbox and import them in backfillPartner,
- * so that a new partner receives the learning opportunities published before
- * it followed. Until then only those published, edited or deleted after the
- * follow reach it.
  */
 export function registerLearningObjects(federation: Federation<FederationServices>): void {
   federation.setObjectDispatcher(Event, "/learning/{slug}", async (ctx, values) => {
@@ -128,7 +123,8 @@ export async function importPartnerEvent(ctx: Context<FederationServices>, iri: 
   let compacted: Record<string, unknown>;
   try {
     const remote = await documentLoader(iri);
-    compacted = await compactEvent(remote.document as Record<string, unknown>, (url) => ctx.contextLoader(url));
+    // Gancio serves its Events without @context, so the ActivityStreams one is assumed.
+    compacted = await compactEvent(withActivityStreamsContext(remote.document) as Record<string, unknown>, (url) => ctx.contextLoader(url));
   } catch (error) {
     return { ok: false, reason: `Could not fetch or read Event ${iri}: ${(error as Error).message}` };
   }

@@ -1,5 +1,5 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Article, Create, Mention, Note } from "@fedify/vocab";
+import { Article, Mention, Note } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
 import { isPublic } from "../src/domain/workflow.ts";
 
@@ -9,12 +9,10 @@ import type { Reply } from "../src/storage/types.ts";
 import { createOfflineContextLoader, PUBLIC_COLLECTION } from "./context.ts";
 import { sameOrigin } from "./inbox/journal.ts";
 import { practiceToArticle } from "./mapping.ts";
-import { MAX_OFFSET, type FederationServices } from "./services.ts";
+import type { FederationServices } from "./services.ts";
 import { toInstant } from "./time.ts";
 
 type Context = RequestContext<FederationServices> | import("@fedify/fedify").Context<FederationServices>;
-
-const OUTBOX_PAGE_SIZE = 20;
 
 /** Builds the Article for a local practice, keeping Minga's own fields when Fedify serializes it. */
 export async function buildArticle(ctx: Context, practice: Practice): Promise<Article> {
@@ -36,9 +34,12 @@ export async function buildArticle(ctx: Context, practice: Practice): Promise<Ar
   return Article.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
 }
 
-/** Returns the id of the Create that announces a practice; it is stable, so re-reading the outbox gives the same activity. */
-export function practiceCreateId(practice: Practice): URL {
-  return new URL(`${practice.iri}#create`);
+/**
+ * Returns the id of the Create that announces a local item of any kind; it
+ * is stable, so re-reading the outbox gives the same activity that was sent.
+ */
+export function practiceCreateId(item: Pick<Practice, "iri">): URL {
+  return new URL(`${item.iri}#create`);
 }
 
 /** A remote actor a reply mentions: the author of the reply or item it responds to. */
@@ -85,7 +86,7 @@ export function buildNote(ctx: Context, reply: Reply, authorUsername: string, me
   });
 }
 
-/** Registers the Article and Note dispatchers, the outbox and each practice's replies collection. */
+/** Registers the Article and Note dispatchers and each practice's replies collection; federation/outbox.ts registers the outbox. */
 export function registerObjects(federation: Federation<FederationServices>): void {
   federation.setObjectDispatcher(Article, "/practices/{slug}", async (ctx, values) => {
     const practice = await ctx.data.store.practices.bySlug(values.slug);
@@ -113,32 +114,5 @@ export function registerObjects(federation: Federation<FederationServices>): voi
       const practice = await ctx.data.store.practices.bySlug(values.slug);
       return practice ? ctx.data.store.replies.countForRoot(practice.iri) : null;
     });
-
-  federation
-    .setOutboxDispatcher("/actors/{identifier}/outbox", async (ctx, identifier, cursor) => {
-      const { store, config } = ctx.data;
-      if (identifier !== config.organizationHandle) return { items: [] };
-      const offset = cursor === null ? 0 : Math.min(MAX_OFFSET, Math.max(0, Number.parseInt(cursor, 10) || 0));
-      const limit = cursor === null ? 10_000 : OUTBOX_PAGE_SIZE;
-      const { items, total } = await store.practices.listPublishedLocal(limit, offset);
-      const activities = await Promise.all(
-        items.map(async (practice) =>
-          new Create({
-            id: practiceCreateId(practice),
-            actor: ctx.getActorUri(identifier),
-            object: await buildArticle(ctx, practice),
-            published: toInstant(practice.published ?? practice.updated),
-            to: new URL(PUBLIC_COLLECTION),
-            cc: ctx.getFollowersUri(identifier),
-          }),
-        ),
-      );
-      const next = offset + limit < total ? String(offset + limit) : null;
-      return { items: activities, nextCursor: cursor === null ? null : next };
-    })
-    .setCounter(async (ctx, identifier) =>
-      identifier === ctx.data.config.organizationHandle ? (await ctx.data.store.practices.listPublishedLocal(1, 0)).total : 0,
-    )
-    .setFirstCursor(() => "0");
 }
 

@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { Article, Create, Follow, isActor, Undo, type Actor } from "@fedify/vocab";
+import { Article, Audio, Create, Event, Follow, isActor, Page, Undo, Video, Object as ASObject, type Actor } from "@fedify/vocab";
 import { validatePublicUrl } from "@fedify/vocab-runtime";
 
 import type { Practice } from "../src/domain/practice.ts";
@@ -7,7 +7,10 @@ import { slugify } from "../src/domain/practice.ts";
 import { logger } from "../src/logging.ts";
 import type { Following } from "../src/storage/types.ts";
 import { rememberActor } from "./actors-cache.ts";
-import { sameOrigin } from "./inbox/journal.ts";
+import { importPartnerConsultation } from "./consultations.ts";
+import { sameOrigin, typeName } from "./inbox/journal.ts";
+import { importPartnerEvent } from "./learning.ts";
+import { importPartnerResource } from "./resources.ts";
 import { articleToPracticeFields, compactArticle } from "./mapping.ts";
 import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
 
@@ -212,7 +215,27 @@ async function uniqueRemoteSlug(ctx: Ctx, base: string): Promise<string> {
   return slug;
 }
 
-/** Reads a partner's outbox once and imports the Articles it published before we followed. */
+/**
+ * Imports one object a partner's outbox lists, by its kind: an Article with
+ * an end time is a consultation, another Article a practice, an Event a
+ * learning opportunity, and a Page, Video or Audio a resource. Each import
+ * fetches the object from its origin, as the inbox does.
+ */
+async function importOutboxObject(ctx: Ctx, object: ASObject, actorIri: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const iri = object.id?.href;
+  if (!iri) return { ok: false, reason: "Object has no id" };
+  if (object instanceof Article && object.replyTargetId === null && object.endTime !== null) return importPartnerConsultation(ctx, iri, actorIri);
+  if (object instanceof Article && object.replyTargetId === null) return importPartnerArticle(ctx, iri, actorIri);
+  if (object instanceof Event) return importPartnerEvent(ctx, iri, actorIri);
+  if (object instanceof Page || object instanceof Video || object instanceof Audio) return importPartnerResource(ctx, iri, actorIri);
+  return { ok: false, reason: `${typeName(object)} objects are not stored by this instance` };
+}
+
+/**
+ * Reads a partner's outbox once and imports the practices, resources,
+ * learning opportunities and consultations it published before we
+ * followed, up to BACKFILL_LIMIT items.
+ */
 export async function backfillPartner(ctx: Ctx, actorIri: string): Promise<{ imported: number; skipped: number }> {
   const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
   const actor = await ctx.lookupObject(actorIri, { documentLoader });
@@ -224,20 +247,23 @@ export async function backfillPartner(ctx: Ctx, actorIri: string): Promise<{ imp
   if (!outbox) return { imported, skipped };
   for await (const item of ctx.traverseCollection(outbox, { documentLoader, suppressError: true })) {
     if (++seen > BACKFILL_LIMIT) break;
-    let objectId: URL | null = null;
-    if (item instanceof Create) objectId = item.objectId;
-    else if (item instanceof Article) objectId = item.id;
-    if (!objectId || (item instanceof Create && !sameOrigin(item.actorId, actorIri))) {
+    if (item instanceof Create && !sameOrigin(item.actorId, actorIri)) {
       skipped++;
+      log.debug("Skipped outbox item {id}: its actor is on another server", { id: item.id?.href });
       continue;
     }
-    const result = await importPartnerArticle(ctx, objectId.href, actorIri);
+    let object: ASObject | null = null;
+    if (item instanceof Create) {
+      // The object is embedded in the page; a bare id is fetched. Only its id and type are read here, since each import fetches it again.
+      object = await item.getObject({ documentLoader, contextLoader: ctx.contextLoader, crossOrigin: "ignore" }).catch(() => null);
+    } else if (item instanceof ASObject) object = item;
+    const result = object ? await importOutboxObject(ctx, object, actorIri) : { ok: false as const, reason: "Create has no readable object" };
     if (result.ok) imported++;
     else {
       skipped++;
-      log.debug("Skipped outbox item {id}: {reason}", { id: objectId.href, reason: result.reason });
+      log.debug("Skipped outbox item {id}: {reason}", { id: object?.id?.href ?? item.id?.href, reason: result.reason });
     }
   }
-  log.info("Backfilled {imported} practices from {actor}", { imported, skipped, actor: actorIri });
+  log.info("Backfilled {imported} items from {actor}", { imported, skipped, actor: actorIri });
   return { imported, skipped };
 }

@@ -30,8 +30,6 @@ export async function buildResourceObject(ctx: Ctx, resource: Resource): Promise
   return type.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
 }
 
-// TODO: list published resources in the Group's outbox too, so that a new partner's backfill brings them; only practices are there now.
-
 /**
  * Registers one dispatcher for /resources/{slug}. Fedify keys dispatchers
  * by path, so the one registered for Page also returns Video and Audio

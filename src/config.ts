@@ -20,6 +20,8 @@ export interface Config {
   formRateLimit: number;
   /** Largest uploaded file accepted, in bytes. */
   maxUploadBytes: number;
+  /** Seconds between two checks for consultations whose closing is due to be announced. */
+  closingCheckSeconds: number;
 }
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
@@ -45,6 +47,7 @@ export const SETTINGS: SettingDescription[] = [
   { name: "INBOX_RATE_LIMIT", defaultValue: "1200", description: "Inbox requests accepted per minute from one sending server; more get 429." },
   { name: "FORM_RATE_LIMIT", defaultValue: "120", description: "Form submissions accepted per minute from one account, or one address when signed out; more get 429." },
   { name: "MAX_UPLOAD_MB", defaultValue: "100", description: "Largest file an editor may upload to a resource, in megabytes (1-10000); larger files are refused with a message." },
+  { name: "CLOSING_CHECK_SECONDS", defaultValue: "60", description: "Seconds between two checks for consultations that have closed, whose closing is then announced to followers (1-86400)." },
 ];
 
 const HANDLE_PATTERN = /^[a-z0-9_][a-z0-9_.-]{0,63}$/i;
@@ -93,6 +96,12 @@ const environmentSchema = z.object({
     .positive({ error: "must be more than 0" })
     .max(10_000, { error: "must be at most 10000" })
     .default(100),
+  CLOSING_CHECK_SECONDS: z.coerce
+    .number({ error: "must be a whole number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be between 1 and 86400" })
+    .max(86_400, { error: "must be between 1 and 86400" })
+    .default(60),
 });
 
 /** Invalid settings, one message per variable. */
@@ -131,5 +140,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     inboxRateLimit: values.INBOX_RATE_LIMIT,
     formRateLimit: values.FORM_RATE_LIMIT,
     maxUploadBytes: Math.round(values.MAX_UPLOAD_MB * 1024 * 1024),
+    closingCheckSeconds: values.CLOSING_CHECK_SECONDS,
   };
 }

@@ -3,6 +3,7 @@ import http from "node:http";
 import path from "node:path";
 
 import type { Config } from "./config.ts";
+import { ClosingScheduler } from "./domain/closing-scheduler.ts";
 import { ConsultationService } from "./domain/consultation-service.ts";
 import { LearningService } from "./domain/learning-service.ts";
 import { PracticeService } from "./domain/practices.ts";
@@ -36,7 +37,9 @@ export interface Instance {
   resources: ResourceService;
   consultations: ConsultationService;
   moderation: Moderation;
-  /** Serves HTTP and runs the delivery queue until close(). */
+  /** Announces consultation closings on a timer while the instance listens. */
+  closingScheduler: ClosingScheduler;
+  /** Serves HTTP, runs the delivery queue and the closing scheduler until close(). */
   listen(host?: string): Promise<http.Server>;
   close(): Promise<void>;
   /** Usernames no account may take, because actors of the instance use them. */
@@ -93,6 +96,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const learning = new LearningService(store, config.origin, groupIri, new LearningOutbound(federation.federation, services));
   const resources = new ResourceService(store, config.origin, groupIri, federation.outbound);
   const consultations = new ConsultationService(store, config.origin, groupIri, new ConsultationOutbound(federation.federation, services));
+  const closingScheduler = new ClosingScheduler(consultations, config.closingCheckSeconds * 1000);
   const i18n = await createI18n(config.defaultLanguage);
   const reservedHandles = [config.organizationHandle, INSTANCE_ACTOR];
   const app = createApp({ config, store, federation, practices, learning, resources, consultations, i18n, moderation, reservedHandles });
@@ -111,6 +115,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
     consultations,
     moderation,
     reservedHandles,
+    closingScheduler,
     async listen(host?: string) {
       server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
@@ -119,10 +124,13 @@ export async function createInstance(config: Config, options: InstanceOptions = 
       });
       // Fedify's startQueue settles only when the signal aborts, so it is not awaited here.
       queueRun = federation.startQueue(queueStop.signal).catch((error) => log.error("Delivery queue stopped: {error}", { error }));
+      closingScheduler.start();
       log.info("Minga is listening at {origin}", { origin: config.origin, port: config.port, dataDir: config.dataDir });
       return server;
     },
     async close() {
+      // Stopped first, because its check queues deliveries in the store.
+      await closingScheduler.stop();
       queueStop.abort();
       await media.close();
       if (server) {

@@ -6,6 +6,8 @@ import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
 import { InstanceProcess } from "./support/process.ts";
 
+const AP = { Accept: "application/activity+json" };
+
 /** Two instances as separate processes on loopback, each with its own port and data folder. */
 describe("two instances", function () {
   this.timeout(120_000);
@@ -41,8 +43,12 @@ describe("two instances", function () {
   });
 
   it("B follows A from its admin page", async () => {
-    // Published before the follow, so it can only reach B through the outbox backfill.
+    // Published before the follow, so they can only reach B through the outbox backfill.
     expect((await editorA.post("/practices", practiceForm("Published before the follow"))).status).to.equal(303);
+    const guide = await editorA.postMultipart("/resources", resourceForm("Guide published before the follow"), { file: { name: "early-guide.pdf", content: FIXTURES.pdf() } });
+    expect(guide.status).to.equal(303);
+    expect((await editorA.post("/learning", learningForm("Training announced before the follow"))).status).to.equal(303);
+    expect((await editorA.post("/consultations", consultationForm("Consultation opened before the follow"))).status).to.equal(303);
     const admin = new Browser(b.origin);
     await admin.signIn("admin");
     const handle = `@org@localhost:${a.port}`;
@@ -51,6 +57,25 @@ describe("two instances", function () {
     await eventually(async () => (await (await admin.get("/admin/federation")).text()).includes("Following</td>"), "B to see A's Accept");
     await eventually(async () => (await (await fetch(`${a.origin}/actors/org/followers`, { headers: { Accept: "application/activity+json" } })).json()).totalItems === 1, "A to list B as follower");
     await eventually(async () => (await (await fetch(`${b.origin}/library`)).text()).includes("Published before the follow"), "B to backfill A's outbox");
+    await eventually(async () => (await (await fetch(`${b.origin}/library?kind=resource`)).text()).includes("Guide published before the follow"), "B to backfill A's resource");
+    await eventually(async () => (await (await fetch(`${b.origin}/calendar`)).text()).includes("Training announced before the follow"), "B to backfill A's training");
+    await eventually(async () => (await (await fetch(`${b.origin}/consultations`)).text()).includes("Consultation opened before the follow"), "B to backfill A's consultation");
+  });
+
+  it("A's outbox lists every kind, newest first", async () => {
+    const collection = await (await fetch(`${a.origin}/actors/org/outbox`, { headers: AP })).json();
+    expect(collection.totalItems).to.equal(4);
+    const page = await (await fetch(collection.first, { headers: AP })).json();
+    const items = page.orderedItems as { id: string; type: string; published: string; object: { id: string; type: string } }[];
+    // Published as practice, resource, training, consultation, so listed the other way round.
+    expect(items.map((item) => item.object.type)).to.deep.equal(["Article", "Event", "Page", "Article"]);
+    expect(items[0]!.object, "the consultation comes first, with its closing").to.have.property("endTime");
+    for (const item of items) {
+      expect(item.type).to.equal("Create");
+      expect(item.id, "the Create id is the one sent at publication").to.equal(`${item.object.id}#create`);
+    }
+    const instants = items.map((item) => Date.parse(item.published));
+    expect(instants, "newest first").to.deep.equal([...instants].sort((x, y) => y - x));
   });
 
   it("A publishes in three languages and B shows it", async () => {

@@ -7,6 +7,9 @@ import { absolute } from "./urls.ts";
 
 const log = logger("domain", "consultation");
 
+/** Due consultations read at a time by announceDueClosings. */
+const CLOSING_BATCH_SIZE = 50;
+
 /** "new" is the editor's path under /consultations. */
 const RESERVED_SLUGS = ["new"];
 
@@ -113,18 +116,36 @@ export class ConsultationService {
 
   /**
    * Sends the Update carrying `closed` once a local consultation has
-   * closed. Minga runs no timer: the consultation's page, the list and the
-   * reply route call this when they read it, so the Update leaves the
-   * first time anyone looks after the closing instant.
+   * closed, exactly once. The ClosingScheduler calls it for every due
+   * consultation; the consultation's page, the list and the reply route call
+   * it too when they read one, so a reader never sees a closed consultation
+   * whose closing has not been sent.
    */
   async announceClosingIfDue(existing: Consultation, now = new Date()): Promise<Consultation> {
     if (!existing.local || existing.deleted || existing.closingAnnounced || consultationState(existing, now) !== "closed") return existing;
     const item: Consultation = { ...existing, closingAnnounced: now.toISOString(), updated: nextUpdated(existing.updated) };
-    // Two readers may see the same closing at once; only the one whose save wins sends the Update.
+    // Two readers, or a reader and the scheduler, may see the same closing at once; only the one whose save wins sends the Update.
     if (!(await this.store.consultations.markClosingAnnounced(item.iri, item.closingAnnounced!, item.updated))) return (await this.store.consultations.byIri(item.iri)) ?? existing;
     log.info("Consultation {slug} closed; announcing it", { slug: item.slug });
     await this.events.consultationUpdated(item);
     return item;
+  }
+
+  /** Announces the closing of every local consultation that has closed without one; returns how many this call announced. */
+  async announceDueClosings(now = new Date()): Promise<number> {
+    let announced = 0;
+    for (;;) {
+      const due = await this.store.consultations.listClosingDue(now.toISOString(), CLOSING_BATCH_SIZE);
+      let announcedInBatch = 0;
+      for (const item of due) {
+        const after = await this.announceClosingIfDue(item, now);
+        if (after.closingAnnounced === now.toISOString()) announcedInBatch++;
+      }
+      announced += announcedInBatch;
+      // A full batch may leave more behind, and the ones just announced are no longer due. A batch that announced
+      // nothing (such as consultations whose opening is after their closing) would come back unchanged, so it ends the check.
+      if (due.length < CLOSING_BATCH_SIZE || announcedInBatch === 0) return announced;
+    }
   }
 
   /** Marks the consultation deleted: its URL then returns 410 and its slug is never given out again. */

@@ -501,6 +501,8 @@ export interface LearningRepository {
   slugExists(slug: string): Promise<boolean>;
   /** Items that are not deleted, for the calendar. */
   list(query: LearningQuery): Promise<{ items: LearningOpportunity[]; total: number }>;
+  /** Local items that are not deleted, most recently published first, for the outbox. */
+  listPublishedLocal(limit: number, offset: number): Promise<{ items: LearningOpportunity[]; total: number }>;
   /** Removes partner copies that came from one partner; returns how many. */
   deleteFromSource(sourceActor: string): Promise<number>;
   /** Removes a partner copy entirely. */
@@ -537,6 +539,10 @@ export interface ConsultationRepository {
   slugExists(slug: string): Promise<boolean>;
   /** Items that are not deleted, in one state. */
   list(query: ConsultationQuery): Promise<{ items: Consultation[]; total: number }>;
+  /** Local items that are not deleted, most recently published first, for the outbox. */
+  listPublishedLocal(limit: number, offset: number): Promise<{ items: Consultation[]; total: number }>;
+  /** Local items, not deleted, that closed at or before `now` (an ISO 8601 instant) and whose closing is not announced yet; soonest closed first. */
+  listClosingDue(now: string, limit: number): Promise<Consultation[]>;
   /** Removes partner copies that came from one partner; returns how many. */
   deleteFromSource(sourceActor: string): Promise<number>;
   /** Removes a partner copy entirely. */

@@ -116,7 +116,7 @@ export function createApp(services: WebServices): express.Express {
   });
   registerConsultationObjects(app, services);
 
-  const fedify = federationMiddleware(federation.federation, () => federation.services, gate);
+  const fedify = federationMiddleware(federation.federation, () => federation.services, gate, (request, received) => federation.receiveContextless(request, received));
   app.use((request, response, next) => {
     if (!isFederationRequest(request)) return next();
     fedify(request, response, next).catch(next);

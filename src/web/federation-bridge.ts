@@ -2,6 +2,7 @@ import type { Federation } from "@fedify/fedify";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
 
 import { logger } from "../logging.ts";
+import type { ContextlessActivity } from "../../federation/contextless.ts";
 import { checkInboxRequest } from "./inbox-guard.ts";
 
 const log = logger("web", "federation");
@@ -54,6 +55,9 @@ export async function sendFetchResponse(response: ExpressResponse, source: Respo
  */
 export type FederationGate = (request: Request, body: Buffer | undefined, address: string) => Promise<Response | null>;
 
+/** Runs the inbox listeners on an activity without `@context`; returns null when the request is not for an inbox. */
+export type ContextlessReceiver = (request: Request, received: ContextlessActivity) => Promise<Response | null>;
+
 /**
  * Hands a request to Fedify and copies its response back to Express. Unlike
  * @fedify/express 1.10, which neither returns nor catches its promise, it
@@ -61,8 +65,10 @@ export type FederationGate = (request: Request, body: Buffer | undefined, addres
  * rejects with a TypeError get 400, and anything else goes to the error
  * handler as a 500. Inbox posts pass the moderation gate, then
  * checkInboxRequest verifies their signature, and only then reach Fedify.
+ * A verified activity without `@context`, which Fedify would reject, goes
+ * to `receiveContextless` instead.
  */
-export function federationMiddleware<T>(federation: Federation<T>, contextData: () => T, gate?: FederationGate) {
+export function federationMiddleware<T>(federation: Federation<T>, contextData: () => T, gate?: FederationGate, receiveContextless?: ContextlessReceiver) {
   return async (request: ExpressRequest, response: ExpressResponse, next: NextFunction) => {
     let body: Buffer | undefined;
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -78,8 +84,10 @@ export function federationMiddleware<T>(federation: Federation<T>, contextData: 
     const refusal = gate ? await gate(fetchRequest.clone(), body, request.ip ?? "unknown") : null;
     if (refusal) return sendFetchResponse(response, refusal);
     if (body) {
-      const rejection = await checkInboxRequest(fetchRequest, body, federation.createContext(new URL(fetchRequest.url), contextData()));
-      if (rejection) return void response.status(rejection.status).type("text/plain").send(await rejection.text());
+      const verdict = await checkInboxRequest(fetchRequest, body, federation.createContext(new URL(fetchRequest.url), contextData()));
+      if (verdict instanceof Response) return void response.status(verdict.status).type("text/plain").send(await verdict.text());
+      const received = verdict && receiveContextless ? await receiveContextless(fetchRequest, verdict) : null;
+      if (received) return sendFetchResponse(response, received);
     }
 
     let passed = false;

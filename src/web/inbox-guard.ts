@@ -2,6 +2,9 @@ import { verifyRequest, type Context } from "@fedify/fedify";
 import { Activity } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/vocab-runtime";
 
+import { withActivityStreamsContext } from "../../federation/context.ts";
+import type { ContextlessActivity } from "../../federation/contextless.ts";
+
 import { logger } from "../logging.ts";
 
 const log = logger("web", "inbox-guard");
@@ -53,15 +56,15 @@ function rejection(status: number, message: string): Response {
 
 /**
  * Checks an inbox POST before Fedify handles it, and returns the response
- * that rejects it, or null to let Fedify go on. The HTTP signature must
- * verify and its key must be on the server of every actor the activity
- * names. Fedify 2.3.6 trusts the `owner` a key document claims, so without
- * this a key served by one server could sign as an actor of another. The
- * order also keeps unsigned and forged requests from making the instance
- * fetch the JSON-LD contexts they name, since Fedify parses the body before
- * it checks the signature.
+ * that rejects it, the activity when its body has no `@context`, or null
+ * to let Fedify go on. The HTTP signature must verify and its key must be
+ * on the server of every actor the activity names. Fedify 2.3.6 trusts the
+ * `owner` a key document claims, so without this a key served by one server
+ * could sign as an actor of another. The order also keeps unsigned and
+ * forged requests from making the instance fetch the JSON-LD contexts they
+ * name, since Fedify parses the body before it checks the signature.
  */
-export async function checkInboxRequest(request: Request, body: Uint8Array, ctx: Context<unknown>): Promise<Response | null> {
+export async function checkInboxRequest(request: Request, body: Uint8Array, ctx: Context<unknown>): Promise<Response | ContextlessActivity | null> {
   const depth = jsonDepth(body);
   if (depth > MAX_INBOX_JSON_DEPTH) {
     return rejection(400, `Invalid activity: JSON nested ${depth} levels deep; the limit is ${MAX_INBOX_JSON_DEPTH}.`);
@@ -91,9 +94,11 @@ export async function checkInboxRequest(request: Request, body: Uint8Array, ctx:
     const { signature: _signature, ...unsigned } = json as Record<string, unknown>;
     json = unsigned;
   }
+  // The context added here changes only how the signed bytes are read; coversBodyDigest checks that the signature covers them.
+  const contextless = json !== null && typeof json === "object" && !Array.isArray(json) && !("@context" in json);
   let activity: Activity;
   try {
-    activity = await Activity.fromJsonLd(json, { documentLoader, contextLoader });
+    activity = await Activity.fromJsonLd(withActivityStreamsContext(json), { documentLoader, contextLoader });
   } catch (error) {
     log.debug("Failed to read a signed inbox activity: {error}", { error, keyId: key.id.href });
     return rejection(400, `Invalid activity: ${(error as Error).message}`);
@@ -104,5 +109,21 @@ export async function checkInboxRequest(request: Request, body: Uint8Array, ctx:
     log.info("Rejected an activity of {actor} signed with {keyId}, a key on another server", { actor: stranger.href, keyId: key.id.href });
     return rejection(401, `The signer and the actor do not match: the key ${key.id.href} is not on the server of ${stranger.href}.`);
   }
-  return null;
+  if (!contextless) return null;
+  if (!coversBodyDigest(request)) {
+    log.info("Rejected an activity without @context whose signature does not cover its body, signed with {keyId}", { keyId: key.id.href });
+    return rejection(401, "An activity without @context must be signed with a digest of its body (Digest, or Content-Digest among the signed components).");
+  }
+  return { json: json as Record<string, unknown>, activity, key };
+}
+
+/**
+ * True when the verified signature also covers the body. Fedify 2.3.6
+ * requires a signed Digest for draft-cavage signatures on a body, but
+ * accepts RFC 9421 signatures that do not cover Content-Digest.
+ */
+function coversBodyDigest(request: Request): boolean {
+  const input = request.headers.get("Signature-Input");
+  if (input === null) return request.headers.has("Digest");
+  return input.split(/,(?=\s*[A-Za-z0-9_-]+=\()/).every((member) => /"content-digest"/i.test(member));
 }

@@ -82,6 +82,19 @@ export class MongoConsultationRepository implements ConsultationRepository {
     return { items: documents.map((document) => toItem(document)!), total };
   }
 
+  async listPublishedLocal(limit: number, offset: number): Promise<{ items: Consultation[]; total: number }> {
+    const filter: Filter<ConsultationDocument> = { "item.local": true, "item.deleted": null };
+    const total = await this.items.countDocuments(filter);
+    const documents = await readPage(this.items.find(filter).sort({ "item.published": -1, _id: 1 }), limit, offset);
+    return { items: documents.map((document) => toItem(document)!), total };
+  }
+
+  async listClosingDue(now: string, limit: number): Promise<Consultation[]> {
+    const filter: Filter<ConsultationDocument> = { "item.local": true, "item.deleted": null, "item.closingAnnounced": null, closesAt: { $lte: new Date(now).toISOString() } };
+    const documents = await this.items.find(filter).sort({ closesAt: 1, _id: 1 }).limit(limit).toArray();
+    return documents.map((document) => toItem(document)!);
+  }
+
   async deleteFromSource(sourceActor: string): Promise<number> {
     return (await this.items.deleteMany({ "item.local": false, "item.sourceActor": sourceActor })).deletedCount;
   }

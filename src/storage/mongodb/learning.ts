@@ -68,6 +68,13 @@ export class MongoLearningRepository implements LearningRepository {
     return { items: documents.map((document) => toItem(document)!), total };
   }
 
+  async listPublishedLocal(limit: number, offset: number): Promise<{ items: LearningOpportunity[]; total: number }> {
+    const filter: Filter<LearningDocument> = { "item.local": true, "item.deleted": null };
+    const total = await this.items.countDocuments(filter);
+    const documents = await readPage(this.items.find(filter).sort({ "item.published": -1, _id: 1 }), limit, offset);
+    return { items: documents.map((document) => toItem(document)!), total };
+  }
+
   async deleteFromSource(sourceActor: string): Promise<number> {
     return (await this.items.deleteMany({ "item.local": false, "item.sourceActor": sourceActor })).deletedCount;
   }

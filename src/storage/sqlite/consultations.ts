@@ -89,6 +89,26 @@ export class SqliteConsultationRepository implements ConsultationRepository {
     return { items: rows.map(toItem), total };
   }
 
+  async listPublishedLocal(limit: number, offset: number): Promise<{ items: Consultation[]; total: number }> {
+    const where = "local = 1 AND deleted IS NULL";
+    const total = (this.database.prepare(`SELECT COUNT(*) AS n FROM consultations WHERE ${where}`).get() as Row).n as number;
+    const rows = this.database
+      .prepare(`SELECT data, hidden FROM consultations WHERE ${where} ORDER BY published DESC, iri LIMIT ? OFFSET ?`)
+      .all(limit, offset) as Row[];
+    return { items: rows.map(toItem), total };
+  }
+
+  async listClosingDue(now: string, limit: number): Promise<Consultation[]> {
+    const rows = this.database
+      .prepare(
+        `SELECT data, hidden FROM consultations
+         WHERE local = 1 AND deleted IS NULL AND closes <= ? AND json_extract(data, '$.closingAnnounced') IS NULL
+         ORDER BY closes ASC, iri LIMIT ?`,
+      )
+      .all(new Date(now).toISOString(), limit) as Row[];
+    return rows.map(toItem);
+  }
+
   async deleteFromSource(sourceActor: string): Promise<number> {
     return Number(this.database.prepare("DELETE FROM consultations WHERE local = 0 AND source_actor = ?").run(sourceActor).changes);
   }

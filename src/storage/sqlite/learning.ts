@@ -77,6 +77,15 @@ export class SqliteLearningRepository implements LearningRepository {
     return { items: rows.map(toItem), total };
   }
 
+  async listPublishedLocal(limit: number, offset: number): Promise<{ items: LearningOpportunity[]; total: number }> {
+    const where = "local = 1 AND deleted IS NULL";
+    const total = (this.database.prepare(`SELECT COUNT(*) AS n FROM learning_opportunities WHERE ${where}`).get() as Row).n as number;
+    const rows = this.database
+      .prepare(`SELECT data, hidden FROM learning_opportunities WHERE ${where} ORDER BY published DESC, iri LIMIT ? OFFSET ?`)
+      .all(limit, offset) as Row[];
+    return { items: rows.map(toItem), total };
+  }
+
   async deleteFromSource(sourceActor: string): Promise<number> {
     return Number(this.database.prepare("DELETE FROM learning_opportunities WHERE local = 0 AND source_actor = ?").run(sourceActor).changes);
   }

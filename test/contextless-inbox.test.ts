@@ -1,0 +1,132 @@
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
+import { expect } from "chai";
+
+import { startInstance, type RunningInstance } from "./support/instance.ts";
+
+const GANCIO = path.resolve(import.meta.dirname, "../../shared/corpus/activitypub/gancio");
+/** Origin of the captured payloads, replaced by the loopback server's. */
+const CAPTURED_ORIGIN = "https://demo.gancio.org";
+
+/** Reads a corpus file with every occurrence of the captured origin moved to `origin`. */
+function readReaddressed(file: string, origin: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(GANCIO, file), "utf8").replaceAll(CAPTURED_ORIGIN, origin));
+}
+
+async function publicKeyPem(key: CryptoKey): Promise<string> {
+  const spki = Buffer.from(await crypto.subtle.exportKey("spki", key)).toString("base64");
+  return `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
+}
+
+/**
+ * A loopback server playing a Gancio instance: it serves the captured
+ * Application actor with a key generated for this run, and its Event, like
+ * Gancio, without `@context`.
+ */
+class GancioServer {
+  readonly documents = new Map<string, unknown>();
+  #server: http.Server | null = null;
+  origin = "";
+  actorId = "";
+  keys!: CryptoKeyPair;
+
+  async start(): Promise<void> {
+    this.#server = http.createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        if (request.method === "POST") return void response.writeHead(202).end();
+        const document = this.documents.get(new URL(request.url ?? "/", this.origin).href);
+        if (document === undefined) return void response.writeHead(404).end();
+        response.writeHead(200, { "Content-Type": "application/activity+json" }).end(JSON.stringify(document));
+      });
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(0, "localhost", resolve));
+    this.origin = `http://localhost:${(this.#server.address() as AddressInfo).port}`;
+    this.keys = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+    const actor = readReaddressed("actor-application.json", this.origin) as { id: string; publicKey: { publicKeyPem: string } };
+    actor.publicKey.publicKeyPem = await publicKeyPem(this.keys.publicKey);
+    this.actorId = actor.id;
+    this.documents.set(actor.id, actor);
+  }
+
+  /** Posts a JSON body to a URL with a draft-cavage HTTP signature by the Gancio actor's key, or by `key` to forge. */
+  async post(url: string, body: unknown, key = this.keys.privateKey): Promise<Response> {
+    const request = new Request(url, { method: "POST", headers: { "Content-Type": "application/activity+json" }, body: JSON.stringify(body) });
+    return fetch(await signRequest(request, key, new URL(`${this.actorId}#main-key`)));
+  }
+
+  async stop(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+}
+
+describe("inbox activity without @context", function () {
+  let running: RunningInstance;
+  let gancio: GancioServer;
+  let create: Record<string, unknown>;
+
+  before(async () => {
+    running = await startInstance();
+    gancio = new GancioServer();
+    await gancio.start();
+    create = readReaddressed("create-event-no-context.json", gancio.origin);
+    expect(create, "the corpus payload has no @context").to.not.have.property("@context");
+    const event = create.object as { id: string };
+    gancio.documents.set(event.id, event);
+    // The organization follows the Gancio actor, so its Events are a partner's and go to the calendar.
+    await running.instance.store.following.save({
+      actorIri: gancio.actorId, handle: `@gancio@${new URL(gancio.origin).host}`, name: "gancio", inbox: `${gancio.actorId}/inbox`,
+      followIri: `${running.origin}/actors/org#follows/gancio`, status: "accepted", created: new Date().toISOString(),
+    });
+  });
+
+  after(async () => {
+    await gancio?.stop();
+    await running?.stop();
+  });
+
+  it("rejects a forged signature", async () => {
+    const forger = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+    const response = await gancio.post(`${running.origin}/inbox`, create, forger.privateKey);
+    expect(response.status).to.equal(401);
+    expect(await running.instance.store.learning.byIri((create.object as { id: string }).id)).to.equal(null);
+  });
+
+  it("rejects an actor of another server", async () => {
+    const foreign = { ...create, actor: `${running.origin}/actors/org` };
+    const response = await gancio.post(`${running.origin}/inbox`, foreign);
+    expect(response.status).to.equal(401);
+    expect(await response.text()).to.contain("do not match");
+  });
+
+  it("rejects a body changed after signing", async () => {
+    const request = new Request(`${running.origin}/inbox`, { method: "POST", headers: { "Content-Type": "application/activity+json" }, body: JSON.stringify(create) });
+    const signed = await signRequest(request, gancio.keys.privateKey, new URL(`${gancio.actorId}#main-key`));
+    const altered = { ...create, id: `${gancio.origin}/federation/m/2#create` };
+    const response = await fetch(new Request(signed.url, { method: "POST", headers: signed.headers, body: JSON.stringify(altered) }));
+    expect(response.status).to.equal(401);
+  });
+
+  it("shows Gancio's Event on the calendar", async () => {
+    const response = await gancio.post(`${running.origin}/inbox`, create);
+    expect(response.status, await response.clone().text()).to.equal(202);
+    const [entry] = await running.instance.store.inboundLog.recent(1);
+    expect(entry?.type).to.equal("Create");
+    expect(entry?.outcome, entry?.reason).to.equal("accepted");
+
+    const stored = await running.instance.store.learning.byIri((create.object as { id: string }).id);
+    expect(stored?.sourceActor).to.equal(gancio.actorId);
+    expect(stored?.place?.name).to.equal("Colosseo");
+    // The Event of 14 July 2021 is past, so the calendar lists it among past ones.
+    const calendar = await (await fetch(`${running.origin}/calendar`)).text();
+    expect(calendar).to.contain("Demo event");
+    const page = await (await fetch(`${running.origin}/learning/${stored!.slug}`)).text();
+    expect(page).to.contain("Demo event");
+    expect(page).to.contain("Colosseo");
+  });
+});
