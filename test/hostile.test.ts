@@ -855,7 +855,14 @@ describe("hostile input, measured", function () {
       const page = await assertSafePage("markup pages", practicePath, `replies and profile carrying ${payload}`);
       for (const marker of markers) assert.include(page, marker, `${marker}, carrying ${payload}, should be on the page`);
     }
-    assert.isEmpty(listener.received, "no icon, emoji or attachment should be fetched");
+    // Instance A allows private addresses, so it copies the one image attachment and the avatar, which the listener answers 404.
+    // Emoji, HTML attachments and anything named in the hostile markup are never fetched.
+    await a.instance.federation.services.media.idle();
+    const fetched = new Set(listener.received);
+    assert.deepEqual([...fetched].sort(), [`GET 127.0.0.1:${listener.port}/avatar.png`, `GET 127.0.0.1:${listener.port}/image.png`], "only the image attachment and the avatar should be fetched");
+    assert.deepEqual([...new Set(listenerFetches)].sort(), [`http://127.0.0.1:${listener.port}/avatar.png`, `http://127.0.0.1:${listener.port}/image.png`], "instance A should try only those two");
+    listener.received.splice(0);
+    listenerFetches.splice(0);
   });
 
   it("fetches nothing from loopback with private addresses off", async function () {
@@ -939,6 +946,9 @@ describe("hostile input, measured", function () {
       const stored = await b.instance.store.replies.byIri(noteId);
       assert.isNotNull(stored, `reply with media at ${target} should be stored`);
       assert.notInclude(stored!.contentHtml, String(listener.port), `reply with media at ${target}: stored HTML should not link the listener`);
+      await b.instance.federation.services.media.idle();
+      const image = (await b.instance.store.replies.byIri(noteId))!.attachments?.find((attachment) => attachment.kind === "image");
+      assert.equal(image?.failure, "its address is private, loopback or not public", `reply with media at ${target}: the image should be refused by the address filter`);
     }
     assert.isEmpty((await b.instance.store.followers.list("org", null, 100, 0)).items, "no Follow with a loopback inbox may be stored");
     await assertSafePage("loopback links, private off", bPracticePath, "instance B's practice", b.origin);

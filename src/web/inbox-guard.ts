@@ -94,7 +94,7 @@ export async function checkInboxRequest(request: Request, body: Uint8Array, ctx:
     const { signature: _signature, ...unsigned } = json as Record<string, unknown>;
     json = unsigned;
   }
-  // The context added here changes only how the signed bytes are read; coversBodyDigest checks that the signature covers them.
+  // The context added here changes only how the signed bytes are read; coversBodyDigest below checks that the signature covers them.
   const contextless = json !== null && typeof json === "object" && !Array.isArray(json) && !("@context" in json);
   let activity: Activity;
   try {
@@ -109,11 +109,12 @@ export async function checkInboxRequest(request: Request, body: Uint8Array, ctx:
     log.info("Rejected an activity of {actor} signed with {keyId}, a key on another server", { actor: stranger.href, keyId: key.id.href });
     return rejection(401, `The signer and the actor do not match: the key ${key.id.href} is not on the server of ${stranger.href}.`);
   }
-  if (!contextless) return null;
+  // Every activity, not only those without @context: otherwise anyone who saw a signed request could replay its signature on another body.
   if (!coversBodyDigest(request)) {
-    log.info("Rejected an activity without @context whose signature does not cover its body, signed with {keyId}", { keyId: key.id.href });
-    return rejection(401, "An activity without @context must be signed with a digest of its body (Digest, or Content-Digest among the signed components).");
+    log.info("Rejected an activity whose signature does not cover its body, signed with {keyId}", { keyId: key.id.href });
+    return rejection(401, "The signature must cover a digest of the body (Digest, or Content-Digest among the signed components).");
   }
+  if (!contextless) return null;
   return { json: json as Record<string, unknown>, activity, key };
 }
 
