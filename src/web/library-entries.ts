@@ -1,9 +1,8 @@
-import type { Practice } from "../domain/practice.ts";
-import type { LibraryKind, Resource } from "../domain/resource.ts";
-import type { Store } from "../storage/types.ts";
+import type { LibraryKind } from "../domain/resource.ts";
+import type { LibraryHit, Store } from "../storage/types.ts";
 
-/** One item of the library listing: a practice or a resource. */
-export type LibraryEntry = { kind: "practice"; item: Practice } | { kind: "resource"; item: Resource };
+/** One item of the library listing: a practice or a resource, the same shape as a search hit. */
+export type LibraryEntry = LibraryHit;
 
 /** Largest number of items merged per table for a page of the mixed listing. */
 const MAX_MERGED = 2000;
