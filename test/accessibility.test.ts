@@ -133,7 +133,10 @@ describe("accessibility of the pages", function () {
     it(`has no violations signed out (${language})`, async () => {
       const context = await browser.newContext({ locale: language });
       for (const pagePath of [
-        "/", "/library", `/library?theme=child-protection`, "/library?kind=media", `/practices/${slug}`, "/organizations", "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath,
+        "/", "/library", `/library?theme=child-protection`, "/library?kind=media", `/practices/${slug}`,
+        // Search: results, nothing found with a filter, and a query rejected as too long.
+        "/library?q=border", "/library?q=nonexistentword&kind=practice", `/library?q=${"a".repeat(300)}`,
+        "/organizations", "/sign-in", "/nowhere", "/sign-up", invitationPath, resetPath,
         `/resources/${fileResource}`, `/resources/${videoResource}`, "/calendar", learningPath, "/consultations", consultationPath, closedConsultationPath,
       ]) {
         expect(await violations(context, `${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`), pagePath).to.deep.equal([]);

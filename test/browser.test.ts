@@ -64,6 +64,18 @@ describe("pages in Chromium without JavaScript", function () {
     for (const card of await page.locator(".card").allTextContents()) expect(card).to.contain(vocabulary.themes[theme]);
   });
 
+  it("searches the library from the keyboard", async () => {
+    await page.selectOption("#theme", "");
+    await page.locator("#q").focus();
+    await page.keyboard.type("TAPACHULA");
+    await Promise.all([page.waitForEvent("framenavigated"), page.keyboard.press("Enter")]);
+    await page.waitForLoadState("load");
+    expect(new URL(page.url()).searchParams.get("q")).to.equal("TAPACHULA");
+    expect(await page.inputValue("#q"), "keeps the query").to.equal("TAPACHULA");
+    expect(await page.locator("[role=status]").textContent()).to.equal("1 résultat pour « TAPACHULA »");
+    expect(await page.locator(".card h3").allTextContents()).to.have.length(1);
+  });
+
   it("marks content shown in another language", async () => {
     await activate(page, ".card h3 a");
     const notice = page.locator("header .notice");

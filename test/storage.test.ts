@@ -150,6 +150,50 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.resources.bySlug("mine")).to.not.equal(null);
     });
 
+    it("searches the library text", async () => {
+      const text = (title: string, summary: string, body: string) => ({ title, summary, body, results: "", challenges: "", lessonsLearned: "", replication: "" });
+      await store.practices.save(samplePractice("in-title", { text: { en: text("Shelter in Tumbes", "s", "b") } }));
+      await store.practices.save(samplePractice("in-summary", { text: { fr: text("Abri", "Hébergement à Tumbes", "b") }, primaryLanguage: "fr" }));
+      await store.practices.save(samplePractice("in-body", { text: { es: text("Refugio", "r", "Protección en Tumbes") }, primaryLanguage: "es", themes: ["missing-migrants"] }));
+      await store.resources.save(sampleResource("film", { resourceType: "video", text: { en: { title: "Film", summary: "s", description: "", transcript: "Spoken in Tumbes." } } }));
+      await store.practices.save(samplePractice("draft", { status: "draft", text: { en: text("Tumbes draft", "s", "b") } }));
+      await store.practices.save(samplePractice("gone", { deleted: "2026-02-01T00:00:00.000Z", text: { en: text("Tumbes gone", "s", "b") } }));
+      const copy = samplePractice("copy", { local: false, sourceActor: "https://b.example/actors/org", iri: "https://b.example/p/1", text: { en: text("Tumbes copy", "s", "b") } });
+      await store.practices.save(copy);
+      const search = async (terms: string[], options: { kind?: "practice" | "resource" | "media"; theme?: string; limit?: number; offset?: number } = {}) => {
+        const { hits, total } = await store.search.library({ terms, kind: options.kind ?? null, theme: options.theme, limit: options.limit ?? 10, offset: options.offset ?? 0 });
+        return { slugs: hits.map((hit) => hit.item.slug), total };
+      };
+
+      const all = await search(["TUMBES"]);
+      expect(all.total).to.equal(5);
+      expect(all.slugs.indexOf("in-title"), "title before summary").to.be.lessThan(all.slugs.indexOf("in-summary"));
+      expect(all.slugs.indexOf("in-summary"), "summary before body").to.be.lessThan(all.slugs.indexOf("in-body"));
+      expect(all.slugs).to.include.members(["copy", "film"]);
+      expect(all.slugs, "drafts and deleted items").to.not.include.members(["draft", "gone"]);
+      expect((await search(["proteccion"])).slugs, "diacritics").to.deep.equal(["in-body"]);
+      expect((await search(["hebergement", "tumbes"])).slugs, "every word").to.deep.equal(["in-summary"]);
+      expect((await search(["hebergement", "lima"])).slugs).to.deep.equal([]);
+      expect((await search(["tumbes"], { kind: "media" })).slugs).to.deep.equal(["film"]);
+      expect((await search(["tumbes"], { kind: "resource" })).slugs).to.deep.equal([]);
+      expect((await search(["tumbes"], { theme: "missing-migrants" })).slugs).to.deep.equal(["in-body"]);
+      const second = await search(["tumbes"], { limit: 2, offset: 2 });
+      expect(second.slugs).to.deep.equal(all.slugs.slice(2, 4));
+      expect(second.total).to.equal(5);
+
+      expect(await store.practices.setHiddenForSource("https://b.example/actors/org", "domain:b.example")).to.equal(1);
+      expect((await search(["tumbes"])).slugs, "hidden copy").to.not.include("copy");
+      await store.practices.unhideByReason("domain:b.example");
+      await store.practices.save({ ...copy, text: { en: text("Renamed copy", "s", "b") } });
+      expect((await search(["tumbes"])).slugs, "after an update").to.not.include("copy");
+      expect((await search(["renamed"])).slugs).to.deep.equal(["copy"]);
+      await store.practices.deleteFromSource("https://b.example/actors/org");
+      expect((await search(["renamed"])).slugs, "after deletion").to.deep.equal([]);
+      await store.resources.remove("https://a.example/resources/film");
+      expect((await search(["spoken"])).slugs, "after removal").to.deep.equal([]);
+      expect((await search([])).total, "no terms").to.equal(0);
+    });
+
     it("counts one reaction per actor", async () => {
       const base = { type: "like" as const, actorIri: "https://b.example/u/1", objectIri: "https://a.example/p/1", created: "2026-01-01T00:00:00.000Z" };
       expect(await store.reactions.add({ ...base, activityIri: "https://b.example/likes/1" })).to.equal(true);

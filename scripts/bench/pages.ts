@@ -1,7 +1,8 @@
 /**
- * Measures requests per second and latency percentiles of the library and
- * practice pages under concurrent load, beside a bare Express page served
- * the same way, so the figures can be compared on one machine in one run.
+ * Measures requests per second and latency percentiles of the library (listed
+ * and searched) and practice pages under concurrent load, beside a bare
+ * Express page served the same way, so the figures can be compared on one
+ * machine in one run.
  * Every server listens on loopback and every request goes there.
  *
  *   npm run bench:pages [-- --seconds 10 --concurrency 32]
@@ -73,6 +74,7 @@ try {
   const targets: [string, string][] = [
     ["bare Express page", `http://localhost:${BARE_PORT}/`],
     ["library (20 practices)", `http://localhost:${MINGA_PORT}/library`],
+    ["library search (\"protection\")", `http://localhost:${MINGA_PORT}/library?q=protection`],
     ["practice page", `http://localhost:${MINGA_PORT}${practicePath}`],
   ];
   console.log(`${SECONDS} s per page, ${CONCURRENCY} concurrent requests, Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model})`);

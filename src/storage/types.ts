@@ -6,7 +6,7 @@
 import type { Consultation, ConsultationState } from "../domain/consultation.ts";
 import type { LearningOpportunity } from "../domain/learning.ts";
 import type { Practice } from "../domain/practice.ts";
-import type { Resource } from "../domain/resource.ts";
+import type { LibraryKind, Resource } from "../domain/resource.ts";
 
 /**
  * What an account may do: admins run the instance and its federation,
@@ -436,6 +436,24 @@ export interface ResourceRepository {
   unhideByReason(hidden: string): Promise<number>;
 }
 
+/** A full-text search of the library: published, shown, undeleted practices and resources, local and partner copies. */
+export interface LibrarySearchQuery {
+  /** Words that must all occur in an item's title, summary or body, in any of its languages; the last one may be a prefix. */
+  terms: string[];
+  kind: LibraryKind | null;
+  theme?: string;
+  limit: number;
+  offset: number;
+}
+
+/** One library item found by a search. */
+export type LibraryHit = { kind: "practice"; item: Practice } | { kind: "resource"; item: Resource };
+
+export interface SearchRepository {
+  /** Items matching every term, most relevant first (title above summary above body), then newest first. */
+  library(query: LibrarySearchQuery): Promise<{ hits: LibraryHit[]; total: number }>;
+}
+
 /** One step in an item's review: who moved it, from which status to which, and what they wrote. */
 export interface ReviewEntry {
   id?: number;
@@ -475,6 +493,7 @@ export interface Store {
   learning: LearningRepository;
   resources: ResourceRepository;
   consultations: ConsultationRepository;
+  search: SearchRepository;
   close(): Promise<void>;
 }
 

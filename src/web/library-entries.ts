@@ -1,9 +1,8 @@
-import type { Practice } from "../domain/practice.ts";
-import type { LibraryKind, Resource } from "../domain/resource.ts";
-import type { Store } from "../storage/types.ts";
+import type { LibraryKind } from "../domain/resource.ts";
+import type { LibraryHit, Store } from "../storage/types.ts";
 
-/** One item of the library listing: a practice or a resource. */
-export type LibraryEntry = { kind: "practice"; item: Practice } | { kind: "resource"; item: Resource };
+/** One item of the library listing: a practice or a resource, the same shape as a search hit. */
+export type LibraryEntry = LibraryHit;
 
 /** Largest number of items merged per table for a page of the mixed listing. */
 const MAX_MERGED = 2000;
@@ -14,16 +13,21 @@ function listedAt(entry: LibraryEntry): string {
 
 /**
  * Lists one page of the library: practices, resources, recordings, or all of
- * them newest first. The mixed listing reads every item up to the end of the
- * page from both tables and merges them, so it reads more rows the deeper the
- * page is.
+ * them. With search terms, the items matching all of them come most relevant
+ * first; without, newest first. The mixed listing without terms reads every
+ * item up to the end of the page from both tables and merges them, so it
+ * reads more rows the deeper the page is.
  */
 export async function libraryEntries(
   store: Store,
-  options: { theme: string | null; kind: LibraryKind | null; page: number; pageSize: number },
+  options: { terms: string[]; theme: string | null; kind: LibraryKind | null; page: number; pageSize: number },
 ): Promise<{ entries: LibraryEntry[]; total: number }> {
   const theme = options.theme ?? undefined;
   const offset = (options.page - 1) * options.pageSize;
+  if (options.terms.length > 0) {
+    const { hits, total } = await store.search.library({ terms: options.terms, kind: options.kind, theme, limit: options.pageSize, offset });
+    return { entries: hits, total };
+  }
   if (options.kind === "practice") {
     const { items, total } = await store.practices.list({ theme, limit: options.pageSize, offset });
     return { entries: items.map((item) => ({ kind: "practice", item })), total };

@@ -24,6 +24,7 @@ import {
 } from "./federation.ts";
 import { MongoModerationRepository, MongoReviewRepository } from "./moderation.ts";
 import { MongoResourceRepository } from "./resources.ts";
+import { createSearchIndexes, MongoSearchRepository } from "./search.ts";
 
 /** Database used when neither the caller nor the connection string names one. */
 const DEFAULT_DATABASE_NAME = "minga";
@@ -52,6 +53,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
     await client.connect();
     const database = client.db(mongoDatabaseName(url, databaseName));
     await createIndexes(database);
+    await createSearchIndexes(database);
     return {
       practices: new MongoPracticeRepository(database),
       replies: new MongoReplyRepository(database),
@@ -72,6 +74,7 @@ export async function createMongoStore(url: string, databaseName?: string): Prom
       learning: new MongoLearningRepository(database),
       resources: new MongoResourceRepository(database),
       consultations: new MongoConsultationRepository(database),
+      search: new MongoSearchRepository(database),
       async close() {
         await client.close();
       },

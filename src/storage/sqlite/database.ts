@@ -263,6 +263,97 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE remote_actors ADD COLUMN icon TEXT;
   `,
+  // Full-text search of the library. search_documents contains the plain text of every practice and resource,
+  // all languages together, in three columns: title, summary, and body (every other text field). The FTS5 table
+  // indexes it with unicode61, which folds case and, with remove_diacritics 2, accents. Triggers on practices and
+  // resources keep both current on every insert, update and delete, existing rows are indexed here, and
+  // visibility (status, hidden, deleted) stays in the item tables, checked at query time.
+  `
+  CREATE TABLE search_documents (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    iri TEXT NOT NULL,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (kind, iri)
+  );
+  CREATE VIRTUAL TABLE search_index USING fts5(
+    title, summary, body,
+    content = 'search_documents', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+  );
+  CREATE TRIGGER search_documents_insert AFTER INSERT ON search_documents BEGIN
+    INSERT INTO search_index (rowid, title, summary, body) VALUES (new.id, new.title, new.summary, new.body);
+  END;
+  CREATE TRIGGER search_documents_delete AFTER DELETE ON search_documents BEGIN
+    INSERT INTO search_index (search_index, rowid, title, summary, body) VALUES ('delete', old.id, old.title, old.summary, old.body);
+  END;
+  CREATE TRIGGER search_documents_update AFTER UPDATE ON search_documents BEGIN
+    INSERT INTO search_index (search_index, rowid, title, summary, body) VALUES ('delete', old.id, old.title, old.summary, old.body);
+    INSERT INTO search_index (rowid, title, summary, body) VALUES (new.id, new.title, new.summary, new.body);
+  END;
+
+  CREATE TRIGGER practices_search_insert AFTER INSERT ON practices BEGIN
+    INSERT INTO search_documents (kind, iri, title, summary, body)
+      SELECT 'practice', new.iri,
+        COALESCE(group_concat(json_extract(value, '$.title'), ' '), ''),
+        COALESCE(group_concat(json_extract(value, '$.summary'), ' '), ''),
+        COALESCE(group_concat(concat_ws(' ', json_extract(value, '$.body'), json_extract(value, '$.results'), json_extract(value, '$.challenges'),
+          json_extract(value, '$.lessonsLearned'), json_extract(value, '$.replication')), ' '), '')
+      FROM json_each(new.data, '$.text') WHERE true
+      ON CONFLICT (kind, iri) DO UPDATE SET title = excluded.title, summary = excluded.summary, body = excluded.body;
+  END;
+  CREATE TRIGGER practices_search_update AFTER UPDATE OF data ON practices BEGIN
+    INSERT INTO search_documents (kind, iri, title, summary, body)
+      SELECT 'practice', new.iri,
+        COALESCE(group_concat(json_extract(value, '$.title'), ' '), ''),
+        COALESCE(group_concat(json_extract(value, '$.summary'), ' '), ''),
+        COALESCE(group_concat(concat_ws(' ', json_extract(value, '$.body'), json_extract(value, '$.results'), json_extract(value, '$.challenges'),
+          json_extract(value, '$.lessonsLearned'), json_extract(value, '$.replication')), ' '), '')
+      FROM json_each(new.data, '$.text') WHERE true
+      ON CONFLICT (kind, iri) DO UPDATE SET title = excluded.title, summary = excluded.summary, body = excluded.body;
+  END;
+  CREATE TRIGGER practices_search_delete AFTER DELETE ON practices BEGIN
+    DELETE FROM search_documents WHERE kind = 'practice' AND iri = old.iri;
+  END;
+
+  CREATE TRIGGER resources_search_insert AFTER INSERT ON resources BEGIN
+    INSERT INTO search_documents (kind, iri, title, summary, body)
+      SELECT 'resource', new.iri,
+        COALESCE(group_concat(json_extract(value, '$.title'), ' '), ''),
+        COALESCE(group_concat(json_extract(value, '$.summary'), ' '), ''),
+        COALESCE(group_concat(concat_ws(' ', json_extract(value, '$.description'), json_extract(value, '$.transcript')), ' '), '')
+      FROM json_each(new.data, '$.text') WHERE true
+      ON CONFLICT (kind, iri) DO UPDATE SET title = excluded.title, summary = excluded.summary, body = excluded.body;
+  END;
+  CREATE TRIGGER resources_search_update AFTER UPDATE OF data ON resources BEGIN
+    INSERT INTO search_documents (kind, iri, title, summary, body)
+      SELECT 'resource', new.iri,
+        COALESCE(group_concat(json_extract(value, '$.title'), ' '), ''),
+        COALESCE(group_concat(json_extract(value, '$.summary'), ' '), ''),
+        COALESCE(group_concat(concat_ws(' ', json_extract(value, '$.description'), json_extract(value, '$.transcript')), ' '), '')
+      FROM json_each(new.data, '$.text') WHERE true
+      ON CONFLICT (kind, iri) DO UPDATE SET title = excluded.title, summary = excluded.summary, body = excluded.body;
+  END;
+  CREATE TRIGGER resources_search_delete AFTER DELETE ON resources BEGIN
+    DELETE FROM search_documents WHERE kind = 'resource' AND iri = old.iri;
+  END;
+
+  INSERT INTO search_documents (kind, iri, title, summary, body)
+    SELECT 'practice', practices.iri,
+      COALESCE(group_concat(json_extract(text.value, '$.title'), ' '), ''),
+      COALESCE(group_concat(json_extract(text.value, '$.summary'), ' '), ''),
+      COALESCE(group_concat(concat_ws(' ', json_extract(text.value, '$.body'), json_extract(text.value, '$.results'), json_extract(text.value, '$.challenges'),
+        json_extract(text.value, '$.lessonsLearned'), json_extract(text.value, '$.replication')), ' '), '')
+    FROM practices LEFT JOIN json_each(practices.data, '$.text') AS text GROUP BY practices.iri;
+  INSERT INTO search_documents (kind, iri, title, summary, body)
+    SELECT 'resource', resources.iri,
+      COALESCE(group_concat(json_extract(text.value, '$.title'), ' '), ''),
+      COALESCE(group_concat(json_extract(text.value, '$.summary'), ' '), ''),
+      COALESCE(group_concat(concat_ws(' ', json_extract(text.value, '$.description'), json_extract(text.value, '$.transcript')), ' '), '')
+    FROM resources LEFT JOIN json_each(resources.data, '$.text') AS text GROUP BY resources.iri;
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

@@ -17,6 +17,7 @@ import {
 } from "./federation.ts";
 import { SqliteModerationRepository, SqliteReviewRepository } from "./moderation.ts";
 import { SqliteResourceRepository } from "./resources.ts";
+import { SqliteSearchRepository } from "./search.ts";
 
 export { openDatabase };
 
@@ -42,6 +43,7 @@ export function createSqliteStore(database: DatabaseSync): Store {
     learning: new SqliteLearningRepository(database),
     resources: new SqliteResourceRepository(database),
     consultations: new SqliteConsultationRepository(database),
+    search: new SqliteSearchRepository(database),
     async close() {
       if (database.isOpen) database.close();
     },

@@ -17,6 +17,7 @@ import { HomePage } from "../../../views/pages/home.ts";
 import { LIBRARY_PAGE_SIZE, LibraryPage } from "../../../views/pages/library.ts";
 import { LIBRARY_KINDS, type LibraryKind } from "../../domain/resource.ts";
 import { libraryEntries } from "../library-entries.ts";
+import { parseSearchText } from "../../search/query.ts";
 import { PracticePage } from "../../../views/pages/practice.ts";
 import { MemberPage, MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
@@ -83,9 +84,18 @@ export function registerPageRoutes(router: Router, services: WebServices) {
     const kind = (LIBRARY_KINDS as readonly string[]).includes(String(request.query.kind)) ? (request.query.kind as LibraryKind) : null;
     // Pages past the last one show an empty list; the cap keeps the SQL offset an integer.
     const page = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(String(request.query.page ?? "1"), 10) || 1));
-    const { entries, total } = await libraryEntries(store, { theme, kind, page, pageSize: LIBRARY_PAGE_SIZE });
+    const search = parseSearchText(request.query.q);
+    // Text with no letter or digit, such as "*" or "-", searches nothing rather than listing everything.
+    const searchError = search.error ?? (search.text !== "" && search.terms.length === 0 ? "noWords" : null);
+    const { entries, total } = searchError
+      ? { entries: [], total: 0 }
+      : await libraryEntries(store, { terms: search.terms, theme, kind, page, pageSize: LIBRARY_PAGE_SIZE });
     const names = await sourceNames(store, entries.map((entry) => entry.item));
-    sendPage(response, html`<${LibraryPage} context=${context} entries=${entries} total=${total} page=${page} theme=${theme} kind=${kind} sourceNames=${names} />`);
+    sendPage(
+      response,
+      html`<${LibraryPage} context=${context} entries=${entries} total=${total} page=${page} theme=${theme} kind=${kind} sourceNames=${names}
+        query=${search.text} queryError=${searchError} />`,
+    );
   });
 
   async function showPractice(
