@@ -22,6 +22,8 @@ export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 /** How long one image download may take, in milliseconds. */
 const FETCH_TIMEOUT_MS = 15_000;
 const MAX_REDIRECTS = 3;
+/** How many recent copy outcomes are remembered by URL, so an image shared by many replies or updates is fetched once. */
+const RECENT_OUTCOMES = 1000;
 /** Image types kept; SVG is not among them because it can carry script. */
 const IMAGE_TYPES: FileType[] = [FILE_TYPES.png, FILE_TYPES.jpeg, FILE_TYPES.webp, FILE_TYPES.gif];
 
@@ -147,6 +149,7 @@ export class RemoteMedia {
   readonly #options: RemoteMediaOptions;
   readonly #stop = new AbortController();
   #work: Promise<void> = Promise.resolve();
+  readonly #recent = new Map<string, RemoteImage>();
 
   constructor(options: RemoteMediaOptions) {
     this.#options = options;
@@ -209,14 +212,20 @@ export class RemoteMedia {
   /** Copies one image, returning its stored name or why it failed, or null when the instance is shutting down. */
   async copy(url: string, owner: string): Promise<RemoteImage | null> {
     if (this.#stop.signal.aborted) return null;
+    const recent = this.#recent.get(url);
+    if (recent) return recent;
+    let outcome: RemoteImage;
     try {
-      return { url, file: await this.#download(url), failure: null };
+      outcome = { url, file: await this.#download(url), failure: null };
     } catch (error) {
       if (this.#stop.signal.aborted) return null;
       const failure = error instanceof MediaError ? error.message : `could not be fetched (${(error as Error).message})`;
       log.info("Image {url} of {owner} is not copied: {failure}", { url, owner, failure });
-      return { url, file: null, failure };
+      outcome = { url, file: null, failure };
     }
+    if (this.#recent.size >= RECENT_OUTCOMES) this.#recent.delete(this.#recent.keys().next().value!);
+    this.#recent.set(url, outcome);
+    return outcome;
   }
 
   /** Downloads one image, following at most MAX_REDIRECTS redirects that each pass the same checks, and returns its stored name. */
