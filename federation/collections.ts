@@ -1,5 +1,6 @@
 import type { Federation } from "@fedify/fedify";
 
+import { isRegistrationOpen } from "../src/domain/accounts.ts";
 import { MAX_OFFSET, type FederationServices } from "./services.ts";
 
 const PAGE_SIZE = 50;
@@ -45,14 +46,19 @@ export function registerCollections(federation: Federation<FederationServices>, 
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", async (ctx) => {
     const { store } = ctx.data;
     const accounts = await store.accounts.count();
-    const practices = (await store.practices.listPublishedLocal(1, 0)).total;
+    // Every public local item counts as a post: practices, resources, learning opportunities and consultations.
+    const posts =
+      (await store.practices.listPublishedLocal(1, 0)).total +
+      (await store.resources.list({ local: true, limit: 1, offset: 0 })).total +
+      (await store.learning.listPublishedLocal(1, 0)).total +
+      (await store.consultations.listPublishedLocal(1, 0)).total;
     return {
       software: { name: "minga", version },
       protocols: ["activitypub"],
-      openRegistrations: false,
+      openRegistrations: await isRegistrationOpen(store),
       usage: {
         users: { total: accounts, activeHalfyear: accounts, activeMonth: accounts },
-        localPosts: practices,
+        localPosts: posts,
         localComments: 0,
       },
       metadata: { nodeName: ctx.data.config.organizationName },

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { expect } from "chai";
 
 import { loadConfig } from "../src/config.ts";
+import { setRegistrationOpen } from "../src/domain/accounts.ts";
 import { createInstance, OriginMismatchError } from "../src/instance.ts";
 import { addAccount, Browser, freePort, practiceForm, startInstance, temporaryDirectory, type RunningInstance } from "./support/instance.ts";
 import { RemoteServer } from "./support/remote-actor.ts";
@@ -52,6 +53,11 @@ describe("identity and discovery", () => {
     expect(nodeinfo.software.name).to.equal("minga");
     expect(nodeinfo.protocols).to.deep.equal(["activitypub"]);
     expect(nodeinfo.usage.users.total).to.equal(2);
+    expect(nodeinfo.openRegistrations).to.equal(false);
+    await setRegistrationOpen(running.instance.store, true);
+    const reopened = await (await fetch(href)).json();
+    expect(reopened.openRegistrations).to.equal(true);
+    await setRegistrationOpen(running.instance.store, false);
   });
 
   it("pages the outbox", async () => {
