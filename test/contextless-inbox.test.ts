@@ -1,6 +1,4 @@
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 
 import { generateCryptoKeyPair, signRequest, verifyRequest } from "@fedify/fedify";
@@ -28,41 +26,13 @@ async function publicKeyPem(key: CryptoKey): Promise<string> {
  * Application actor with a key generated for this run, and its Event, like
  * Gancio, without `@context`.
  */
-class GancioServer {
-  readonly documents = new Map<string, unknown>();
-  #server: http.Server | null = null;
-  origin = "";
-  actorId = "";
-  keys!: CryptoKeyPair;
-
-  async start(): Promise<void> {
-    this.#server = http.createServer((request, response) => {
-      request.resume();
-      request.on("end", () => {
-        if (request.method === "POST") return void response.writeHead(202).end();
-        const document = this.documents.get(new URL(request.url ?? "/", this.origin).href);
-        if (document === undefined) return void response.writeHead(404).end();
-        response.writeHead(200, { "Content-Type": "application/activity+json" }).end(JSON.stringify(document));
-      });
-    });
-    await new Promise<void>((resolve) => this.#server!.listen(0, "localhost", resolve));
-    this.origin = `http://localhost:${(this.#server.address() as AddressInfo).port}`;
-    this.keys = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+class GancioServer extends RemoteServer {
+  override async start(): Promise<void> {
+    await super.start();
     const actor = readReaddressed("actor-application.json", this.origin) as { id: string; publicKey: { publicKeyPem: string } };
     actor.publicKey.publicKeyPem = await publicKeyPem(this.keys.publicKey);
     this.actorId = actor.id;
     this.documents.set(actor.id, actor);
-  }
-
-  /** Posts a JSON body to a URL with a draft-cavage HTTP signature by the Gancio actor's key, or by `key` to forge. */
-  async post(url: string, body: unknown, key = this.keys.privateKey): Promise<Response> {
-    const request = new Request(url, { method: "POST", headers: { "Content-Type": "application/activity+json" }, body: JSON.stringify(body) });
-    return fetch(await signRequest(request, key, new URL(`${this.actorId}#main-key`)));
-  }
-
-  async stop(): Promise<void> {
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }
 }
 
@@ -93,7 +63,7 @@ describe("inbox activity without @context", function () {
 
   it("rejects a forged signature", async () => {
     const forger = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
-    const response = await gancio.post(`${running.origin}/inbox`, create, forger.privateKey);
+    const response = await gancio.post(`${running.origin}/inbox`, create, { key: forger.privateKey });
     expect(response.status).to.equal(401);
     expect(await running.instance.store.learning.byIri((create.object as { id: string }).id)).to.equal(null);
   });
