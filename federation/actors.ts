@@ -5,6 +5,7 @@ import { LanguageString } from "@fedify/vocab-runtime";
 
 import { mediaTypeOfExtension } from "../src/domain/file-types.ts";
 import { organizationProfile } from "../src/domain/organization.ts";
+import { plainTextToHtml } from "../src/domain/text.ts";
 import { LANGUAGES } from "../src/domain/vocabulary.ts";
 import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
 
@@ -54,6 +55,30 @@ export async function buildGroup(ctx: FedifyContext<FederationServices>, identif
   });
 }
 
+/**
+ * Builds a member's Person from their account, or null for no such member.
+ * Affiliation and languages go in `attachment` as PropertyValue fields,
+ * which Mastodon shows as profile fields; their names are in English, like
+ * the Group's "Website", because an actor document has one set of fields.
+ */
+export async function buildPerson(ctx: FedifyContext<FederationServices>, identifier: string): Promise<Person | null> {
+  const account = await ctx.data.store.accounts.byUsername(identifier);
+  if (!account || account.username !== identifier) return null;
+  const languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+  const fields: PropertyValue[] = [];
+  if (account.affiliation) fields.push(new PropertyValue({ name: "Affiliation", value: account.affiliation }));
+  if (account.languages?.length) fields.push(new PropertyValue({ name: "Languages", value: account.languages.map((code) => languageNames.of(code) ?? code).join(", ") }));
+  return new Person({
+    ...commonEndpoints(ctx, identifier),
+    ...(await actorKeys(ctx, identifier)),
+    name: account.displayName,
+    summary: account.bio ? plainTextToHtml(account.bio) : null,
+    url: new URL(`/members/${account.username}`, ctx.canonicalOrigin),
+    published: toInstant(account.created),
+    attachments: fields,
+  });
+}
+
 /** Registers the organization Group, member Persons and the instance Application actor. */
 export function registerActors(federation: Federation<FederationServices>): void {
   federation
@@ -74,16 +99,7 @@ export function registerActors(federation: Federation<FederationServices>): void
           ...(await actorKeys(ctx, identifier)),
         });
       }
-      const account = await store.accounts.byUsername(identifier);
-      if (!account || account.username !== identifier) return null;
-      return new Person({
-        ...commonEndpoints(ctx, identifier),
-        ...(await actorKeys(ctx, identifier)),
-        name: account.displayName,
-        summary: account.bio || null,
-        url: new URL(`/members/${account.username}`, ctx.canonicalOrigin),
-        published: toInstant(account.created),
-      });
+      return buildPerson(ctx, identifier);
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       const { config, store, keyPairs } = ctx.data;

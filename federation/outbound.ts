@@ -8,7 +8,7 @@ import { logger } from "../src/logging.ts";
 import type { Reply } from "../src/storage/types.ts";
 import { PUBLIC_COLLECTION } from "./context.ts";
 import { sameOrigin } from "./inbox/journal.ts";
-import { buildGroup } from "./actors.ts";
+import { buildGroup, buildPerson } from "./actors.ts";
 import { buildArticle, buildNote, practiceCreateId, replyMentions } from "./objects.ts";
 import { sendResourceActivity } from "./resources.ts";
 import type { Resource } from "../src/domain/resource.ts";
@@ -65,6 +65,27 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
           published: nowInstant(),
           to: new URL(PUBLIC_COLLECTION),
           cc: ctx.getFollowersUri(this.#group),
+        }),
+      );
+    });
+  }
+
+  /** Sends a member's Person, as their profile now reads, to the people who follow them. */
+  async memberUpdated(username: string): Promise<void> {
+    await this.#send(`Update of ${username}'s profile`, async () => {
+      const ctx = this.#context();
+      const person = await buildPerson(ctx, username);
+      if (!person) return;
+      await ctx.sendActivity(
+        { identifier: username },
+        "followers",
+        new Update({
+          id: new URL(`${person.id!.href}#updates/${crypto.randomUUID()}`),
+          actor: person.id!,
+          object: person,
+          published: nowInstant(),
+          to: new URL(PUBLIC_COLLECTION),
+          cc: ctx.getFollowersUri(username),
         }),
       );
     });

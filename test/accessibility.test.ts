@@ -166,6 +166,7 @@ describe("accessibility of the pages", function () {
         "/practices/new",
         "/admin/federation",
         "/account/password",
+        "/account/profile",
         "/members/admin",
         "/moderation",
         "/admin/domains",

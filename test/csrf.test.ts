@@ -53,6 +53,7 @@ describe("CSRF protection", () => {
     ["/sign-in", { username: "admin", password: "a long test password" }],
     ["/sign-out", {}],
     ["/account/password", { current: "a long test password", next: "forged password!", confirmation: "forged password!" }],
+    ["/account/profile", { displayName: "Forged name", affiliation: "", bio: "" }],
     ["/practices", practiceForm("Forged practice")],
     [`/practices/${slug}/edit`, practiceForm("Forged edit")],
     [`/practices/${slug}/delete`, { confirm: "yes" }],

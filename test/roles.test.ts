@@ -128,6 +128,8 @@ const CASES: Case[] = [
     request: (browser, slugs, who) => browser.post(`/consultations/${slugs.closedConsultation}/outcome`, { "outcome.en": `Summary by ${who}` }),
   },
   { name: "open the password form", allowed: ["member", "reviewer", "editor", "admin"], request: (browser) => browser.get("/account/password") },
+  { name: "open the profile form", allowed: ["member", "reviewer", "editor", "admin"], request: (browser) => browser.get("/account/profile") },
+  { name: "save a profile", allowed: ["member", "reviewer", "editor", "admin"], request: (browser, _slugs, who) => browser.post("/account/profile", { displayName: `Profile of ${who}`, affiliation: "", bio: "" }) },
   { name: "open the federation page", allowed: ["admin"], request: (browser) => browser.get("/admin/federation") },
   { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
   { name: "unfollow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }) },

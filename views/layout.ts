@@ -62,6 +62,7 @@ export function Layout(props: { context: PageContext; title: string; children: C
               ${account && account.role !== "member" ? html`<li><a href="/review">${t("layout.review")}</a></li>` : null}
               ${account && account.role !== "member" ? html`<li><a href="/moderation">${t("layout.moderation")}</a></li>` : null}
               ${account?.role === "admin" ? html`<li><a href="/admin/federation">${t("layout.administration")}</a></li>` : null}
+              ${account ? html`<li><a href="/account/profile">${t("layout.profile")}</a></li>` : null}
               ${account ? html`<li><a href="/account/password">${t("layout.password")}</a></li>` : null}
               ${account
                 ? html`<li>

@@ -68,8 +68,8 @@ export function validateOrganizationForm(form: OrganizationForm):
   for (const language of LANGUAGES) {
     const typedName = (form[`name.${language}`] ?? "").trim();
     const typedSummary = (form[`summary.${language}`] ?? "").trim();
-    if (typedName.length > MAX_ORGANIZATION_NAME) errors[`name.${language}`] = "tooLong";
-    if (typedSummary.length > MAX_ORGANIZATION_SUMMARY) errors[`summary.${language}`] = "tooLong";
+    if (typedName.length > MAX_ORGANIZATION_NAME) errors[`name.${language}`] = "organizationNameTooLong";
+    if (typedSummary.length > MAX_ORGANIZATION_SUMMARY) errors[`summary.${language}`] = "organizationSummaryTooLong";
     if (typedName) name[language] = typedName;
     if (typedSummary) summary[language] = typedSummary;
   }

@@ -24,6 +24,18 @@ export interface Account {
   role: Role;
   bio: string;
   created: string;
+  /** The organization or team the member works for, as they wrote it; absent means none. */
+  affiliation?: string;
+  /** Languages the member works in, as language codes. */
+  languages?: string[];
+}
+
+/** What a member may change about themselves. */
+export interface AccountProfile {
+  displayName: string;
+  bio: string;
+  affiliation: string;
+  languages: string[];
 }
 
 export interface Session {
@@ -236,6 +248,7 @@ export interface AccountRepository {
   updatePassword(id: number, passwordHash: string): Promise<void>;
   /** Changes an account's role; returns false, changing nothing, when the change would leave the instance without an admin. */
   updateRole(id: number, role: Role): Promise<boolean>;
+  updateProfile(id: number, profile: AccountProfile): Promise<void>;
 }
 
 export interface SessionRepository {

@@ -163,17 +163,23 @@ export function FederationAdminPage(props: {
 
 /** A member's public profile: name, handle, role and how to follow them from the fediverse. */
 export function MemberPage(props: { context: PageContext; member: Account; handle: string; replyCount: number }) {
-  const { t } = props.context;
+  const { t, language, account } = props.context;
+  const { member } = props;
+  const languageNames = new Intl.DisplayNames([language], { type: "language" });
+  const list = new Intl.ListFormat(language, { type: "conjunction" });
   return html`
-    <${Layout} context=${props.context} title=${props.member.displayName}>
-      <h1>${props.member.displayName}</h1>
+    <${Layout} context=${props.context} title=${member.displayName}>
+      <h1>${member.displayName}</h1>
       <p class="handle">${props.handle}</p>
-      ${props.member.bio ? html`<p>${props.member.bio}</p>` : null}
+      ${member.bio ? member.bio.split(/\n\s*\n/).map((paragraph) => html`<p class="bio">${paragraph}</p>`) : null}
       <dl class="profile">
-        <dt>${t("member.role")}</dt><dd>${t(`member.roles.${props.member.role}`)}</dd>
+        ${member.affiliation ? html`<dt>${t("member.affiliation")}</dt><dd>${member.affiliation}</dd>` : null}
+        ${member.languages?.length ? html`<dt>${t("member.languages")}</dt><dd>${list.format(member.languages.map((code) => languageNames.of(code) ?? code))}</dd>` : null}
+        <dt>${t("member.role")}</dt><dd>${t(`member.roles.${member.role}`)}</dd>
         <dt>${t("member.replies")}</dt><dd>${props.replyCount}</dd>
       </dl>
       <p>${t("member.followHint", { handle: props.handle })}</p>
+      ${account?.id === member.id ? html`<p><a href="/account/profile">${t("profile.edit")}</a></p>` : null}
     <//>
   `;
 }

@@ -1,6 +1,6 @@
 import type { Collection, Db } from "mongodb";
 
-import type { Account, AccountRepository, Role, Session, SessionRepository, SettingRepository } from "../types.ts";
+import type { Account, AccountProfile, AccountRepository, Role, Session, SessionRepository, SettingRepository } from "../types.ts";
 import { COLLECTIONS, nextSequence } from "./database.ts";
 
 interface AccountDocument extends Omit<Account, "id"> {
@@ -32,6 +32,8 @@ function toAccount(document: AccountDocument): Account {
     role: document.role,
     bio: document.bio,
     created: document.created,
+    affiliation: document.affiliation ?? "",
+    languages: document.languages ?? [],
   };
 }
 
@@ -75,6 +77,10 @@ export class MongoAccountRepository implements AccountRepository {
 
   async count(): Promise<number> {
     return this.accounts.countDocuments();
+  }
+
+  async updateProfile(id: number, profile: AccountProfile): Promise<void> {
+    await this.accounts.updateOne({ _id: id }, { $set: { ...profile } });
   }
 
   async updatePassword(id: number, passwordHash: string): Promise<void> {

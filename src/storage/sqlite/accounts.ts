@@ -1,6 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 
-import type { Account, AccountRepository, Role, Session, SessionRepository, SettingRepository } from "../types.ts";
+import type { Account, AccountProfile, AccountRepository, Role, Session, SessionRepository, SettingRepository } from "../types.ts";
 
 type Row = Record<string, unknown>;
 
@@ -13,6 +13,8 @@ function toAccount(row: Row): Account {
     role: row.role as Role,
     bio: row.bio as string,
     created: row.created as string,
+    affiliation: (row.affiliation as string | null) ?? "",
+    languages: JSON.parse((row.languages as string | null) ?? "[]") as string[],
   };
 }
 
@@ -43,6 +45,12 @@ export class SqliteAccountRepository implements AccountRepository {
 
   async count(): Promise<number> {
     return (this.database.prepare("SELECT COUNT(*) AS n FROM accounts").get() as Row).n as number;
+  }
+
+  async updateProfile(id: number, profile: AccountProfile): Promise<void> {
+    this.database
+      .prepare("UPDATE accounts SET display_name = ?, bio = ?, affiliation = ?, languages = ? WHERE id = ?")
+      .run(profile.displayName, profile.bio, profile.affiliation, JSON.stringify(profile.languages), id);
   }
 
   async updatePassword(id: number, passwordHash: string): Promise<void> {

@@ -354,6 +354,11 @@ const MIGRATIONS: string[] = [
       COALESCE(group_concat(concat_ws(' ', json_extract(text.value, '$.description'), json_extract(text.value, '$.transcript')), ' '), '')
     FROM resources LEFT JOIN json_each(resources.data, '$.text') AS text GROUP BY resources.iri;
   `,
+  // A member's affiliation and working languages (a JSON array of language codes).
+  `
+  ALTER TABLE accounts ADD COLUMN affiliation TEXT NOT NULL DEFAULT '';
+  ALTER TABLE accounts ADD COLUMN languages TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */
