@@ -5,13 +5,13 @@ export const MAX_BIO_LENGTH = 2000;
 export const MAX_AFFILIATION_LENGTH = 200;
 
 /**
- * Languages a member may say they work in: the interface languages and
+ * Languages a member may list as working languages: the interface languages and
  * those most spoken along migration routes, as ISO 639-1 codes. Pages show
  * them by name through Intl.DisplayNames in the reader's language.
  */
 export const MEMBER_LANGUAGES = ["en", "fr", "es", "ar", "pt", "ru", "uk", "fa", "ps", "ur", "bn", "hi", "zh", "tr", "de", "it", "sw", "so", "ti", "am", "ha", "wo", "ln", "ht"] as const;
 
-/** What the profile form sends: text fields as typed, and every ticked language. */
+/** Fields of the profile form: text as typed, and every ticked language. */
 export interface ProfileForm {
   displayName: string;
   bio: string;

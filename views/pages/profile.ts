@@ -3,7 +3,7 @@ import { MAX_DISPLAY_NAME_LENGTH } from "../../src/domain/accounts.ts";
 import { CsrfField, html, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
-/** The signed-in member's own profile form: name, affiliation, languages and a short biography. */
+/** Renders the signed-in member's own profile form: name, affiliation, languages and a short biography. */
 export function ProfileEditPage(props: { context: PageContext; form: ProfileForm; errors: Record<string, string>; memberPath: string }) {
   const { t, language } = props.context;
   const { form, errors } = props;
