@@ -26,6 +26,8 @@ type JsonObject = Record<string, unknown>;
 export interface EventLinks {
   origin: string;
   followers: string;
+  /** The OrderedCollection of the replies in the learning opportunity's discussion. */
+  replies: string;
   themeUrl: (theme: string) => string;
 }
 
@@ -93,6 +95,7 @@ export function learningToEvent(item: LearningOpportunity, links: EventLinks): J
     updated: item.updated,
     to: [PUBLIC_COLLECTION],
     cc: [links.followers],
+    replies: links.replies,
     startTime: item.start,
     timezone: item.timeZone,
     isOnline: item.onlineUrl !== null,

@@ -1,8 +1,8 @@
 import type { Context, Federation, InboxContext, RequestContext } from "@fedify/fedify";
-import { Create, Delete, Event, Tombstone, Update } from "@fedify/vocab";
+import { Create, Delete, Event, Note, Tombstone, Update } from "@fedify/vocab";
 
 import type { LearningOpportunity } from "../src/domain/learning.ts";
-import type { LearningEvents } from "../src/domain/learning-service.ts";
+import { learningPath, type LearningEvents } from "../src/domain/learning-service.ts";
 import { slugify } from "../src/domain/practice.ts";
 import { absolute, PATHS } from "../src/domain/urls.ts";
 import { logger } from "../src/logging.ts";
@@ -22,6 +22,7 @@ export async function buildEvent(ctx: Ctx, item: LearningOpportunity): Promise<E
   const json = learningToEvent(item, {
     origin: config.origin,
     followers: ctx.getFollowersUri(config.organizationHandle).href,
+    replies: absolute(config.origin, learningRepliesPath(item.slug)),
     themeUrl: (theme) => absolute(config.origin, PATHS.library(theme)),
   });
   // Parsing our own JSON gives an Event that serializes back to exactly this JSON when served by id.
@@ -29,9 +30,13 @@ export async function buildEvent(ctx: Ctx, item: LearningOpportunity): Promise<E
   return Event.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
 }
 
+/** Path of the collection of replies to a local learning opportunity. */
+export const learningRepliesPath = (slug: string) => `${learningPath(slug)}/replies`;
+
 /**
  * Serves each local, undeleted learning opportunity as an Event at
- * /learning/{slug}; deleted ones get 410 from the web layer.
+ * /learning/{slug}, with its replies as an ordered collection at
+ * /learning/{slug}/replies; deleted ones get 410 from the web layer.
  */
 export function registerLearningObjects(federation: Federation<FederationServices>): void {
   federation.setObjectDispatcher(Event, "/learning/{slug}", async (ctx, values) => {
@@ -45,6 +50,19 @@ export function registerLearningObjects(federation: Federation<FederationService
       return null;
     }
   });
+
+  federation
+    .setOrderedCollectionDispatcher("learningReplies", Note, "/learning/{slug}/replies", async (ctx, values) => {
+      const { store } = ctx.data;
+      const item = await store.learning.bySlug(values.slug);
+      if (!item || !item.local || item.deleted) return null;
+      const replies = (await store.replies.listForRoot(item.iri)).filter((reply) => !reply.deleted && !reply.hidden);
+      return { items: replies.map((reply) => new URL(reply.iri)) as unknown as Note[] };
+    })
+    .setCounter(async (ctx, values) => {
+      const item = await ctx.data.store.learning.bySlug(values.slug);
+      return item ? ctx.data.store.replies.countForRoot(item.iri) : null;
+    });
 }
 
 /** Turns changes to local learning opportunities into Create, Update and Delete for the organization's followers. */

@@ -3,6 +3,7 @@ import { Article, Mention, Note } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
 import { isPublic } from "../src/domain/workflow.ts";
 
+import { findDiscussionItem } from "../src/domain/discussion.ts";
 import type { Practice } from "../src/domain/practice.ts";
 import { absolute, PATHS } from "../src/domain/urls.ts";
 import type { Reply } from "../src/storage/types.ts";
@@ -57,8 +58,8 @@ export async function replyMentions(ctx: Context, reply: Reply): Promise<Mention
   const { store, config } = ctx.data;
   const authors = new Set<string>();
   for (const iri of [reply.inReplyTo, reply.rootIri]) {
-    const practice = await store.practices.byIri(iri);
-    if (practice && !practice.local) authors.add(practice.attributedTo);
+    const item = (await findDiscussionItem(store, iri))?.item;
+    if (item && !item.local) authors.add(item.attributedTo);
     const parent = await store.replies.byIri(iri);
     if (parent && !parent.local) authors.add(parent.authorIri);
   }

@@ -2,6 +2,7 @@ import type { Context, Federation } from "@fedify/fedify";
 import { Announce, Create, Delete, Tombstone, Update, type Recipient } from "@fedify/vocab";
 import { nowInstant, toInstant } from "./time.ts";
 
+import { findDiscussionItem } from "../src/domain/discussion.ts";
 import type { DomainEvents } from "../src/domain/events.ts";
 import type { Practice } from "../src/domain/practice.ts";
 import { logger } from "../src/logging.ts";
@@ -154,13 +155,14 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
 
   /**
    * A local reply goes as Create(Note) to the remote author of its parent and
-   * to the remote owner of the item; a reply on one of our own items is
+   * to the remote owner of the item (practice, consultation, resource or
+   * learning opportunity); a reply on one of our own items is
    * also announced by the organization so its followers see the thread.
    */
   async replyAdded(reply: Reply, inboxContext?: Ctx): Promise<void> {
     const ctx = inboxContext ?? this.#context();
     const { store } = this.services;
-    const root = (await store.practices.byIri(reply.rootIri)) ?? (await store.consultations.byIri(reply.rootIri));
+    const root = (await findDiscussionItem(store, reply.rootIri))?.item;
     if (reply.local && reply.authorAccountId !== null) {
       await this.#send(`Create for reply ${reply.iri}`, async () => {
         const author = await store.accounts.byId(reply.authorAccountId!);
@@ -215,7 +217,7 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
       if (!author) return;
       const ctx = this.#context();
       const recipients = await this.#remoteRecipients([reply.inReplyTo, reply.rootIri]);
-      const root = (await store.practices.byIri(reply.rootIri)) ?? (await store.consultations.byIri(reply.rootIri));
+      const root = (await findDiscussionItem(store, reply.rootIri))?.item;
       if (root?.local) {
         const { items } = await store.followers.list(this.#group, "accepted", Number.MAX_SAFE_INTEGER, 0);
         for (const follower of items) {
@@ -256,8 +258,8 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
     const { store, config } = this.services;
     const authors = new Set<string>();
     for (const iri of iris) {
-      const practice = (await store.practices.byIri(iri)) ?? (await store.consultations.byIri(iri));
-      if (practice && !practice.local) authors.add(practice.attributedTo);
+      const item = (await findDiscussionItem(store, iri))?.item;
+      if (item && !item.local) authors.add(item.attributedTo);
       const reply = await store.replies.byIri(iri);
       if (reply && !reply.local) authors.add(reply.authorIri);
     }

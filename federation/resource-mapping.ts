@@ -36,6 +36,8 @@ export const RESOURCE_TERMS = {
 export interface ResourceLinks {
   origin: string;
   followers: string;
+  /** The OrderedCollection of the replies in the resource's discussion. */
+  replies: string;
   themeUrl: (theme: string) => string;
 }
 
@@ -114,6 +116,7 @@ export function resourceToObject(resource: Resource, links: ResourceLinks): Json
     updated: resource.updated,
     to: [PUBLIC_COLLECTION],
     cc: [links.followers],
+    replies: links.replies,
     tag: resource.themes.map((theme) => ({ type: "Hashtag", name: `#${THEMES[theme as Theme] ?? theme}`, href: links.themeUrl(theme) })),
     primaryLanguage: primary,
     resourceType: resource.resourceType,

@@ -1,9 +1,10 @@
 import type { Context, Federation, RequestContext } from "@fedify/fedify";
-import { Audio, Create, Delete, Page, Tombstone, Update, Video } from "@fedify/vocab";
+import { Audio, Create, Delete, Note, Page, Tombstone, Update, Video } from "@fedify/vocab";
 import { isPublic } from "../src/domain/workflow.ts";
 
 import { slugify } from "../src/domain/practice.ts";
 import type { Resource } from "../src/domain/resource.ts";
+import { RESOURCE_PATHS } from "../src/domain/resources.ts";
 import { absolute, PATHS } from "../src/domain/urls.ts";
 import { logger } from "../src/logging.ts";
 import { createOfflineContextLoader, PUBLIC_COLLECTION } from "./context.ts";
@@ -23,6 +24,7 @@ export async function buildResourceObject(ctx: Ctx, resource: Resource): Promise
   const json = resourceToObject(resource, {
     origin: config.origin,
     followers: ctx.getFollowersUri(config.organizationHandle).href,
+    replies: absolute(config.origin, resourceRepliesPath(resource.slug)),
     themeUrl: (theme) => absolute(config.origin, PATHS.library(theme)),
   });
   const loader = createOfflineContextLoader(config.origin);
@@ -30,10 +32,14 @@ export async function buildResourceObject(ctx: Ctx, resource: Resource): Promise
   return type.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
 }
 
+/** Path of the collection of replies to a local resource. */
+export const resourceRepliesPath = (slug: string) => `${RESOURCE_PATHS.resource(slug)}/replies`;
+
 /**
  * Registers one dispatcher for /resources/{slug}. Fedify keys dispatchers
  * by path, so the one registered for Page also returns Video and Audio
  * objects; Fedify 2.3.6 serializes whatever object the dispatcher returns.
+ * Each published resource also serves its replies as an ordered collection.
  */
 export function registerResourceObjects(federation: Federation<FederationServices>): void {
   federation.setObjectDispatcher(Page, "/resources/{slug}", async (ctx, values) => {
@@ -41,6 +47,19 @@ export function registerResourceObjects(federation: Federation<FederationService
     if (!resource || !resource.local || !isPublic(resource.status) || resource.deleted) return null;
     return (await buildResourceObject(ctx, resource)) as Page;
   });
+
+  federation
+    .setOrderedCollectionDispatcher("resourceReplies", Note, "/resources/{slug}/replies", async (ctx, values) => {
+      const { store } = ctx.data;
+      const resource = await store.resources.bySlug(values.slug);
+      if (!resource || !resource.local || !isPublic(resource.status) || resource.deleted) return null;
+      const replies = (await store.replies.listForRoot(resource.iri)).filter((reply) => !reply.deleted && !reply.hidden);
+      return { items: replies.map((reply) => new URL(reply.iri)) as unknown as Note[] };
+    })
+    .setCounter(async (ctx, values) => {
+      const resource = await ctx.data.store.resources.bySlug(values.slug);
+      return resource ? ctx.data.store.replies.countForRoot(resource.iri) : null;
+    });
 }
 
 /** Sends Create, Update or Delete(Tombstone) of a local resource to the organization's followers. */

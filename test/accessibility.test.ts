@@ -56,6 +56,8 @@ describe("accessibility of the pages", function () {
         "captions.en": { name: "en.vtt", content: FIXTURES.vtt() },
       }),
     );
+    // Resource and learning opportunity pages with a discussion.
+    await member.post(`/resources/${fileResource}/replies`, { content: "We print this guide for every shelter.", language: "en" });
     // Moderation pages with something in them: a report, a hidden reply, domain rules, a blocked account.
     const admin = (await running.instance.store.accounts.byUsername("admin"))!;
     const replies = await running.instance.store.replies.listForRoot(`${running.origin}/practices/${slug}`);
@@ -89,6 +91,7 @@ describe("accessibility of the pages", function () {
     // A learning opportunity with every field, and a past one, so both parts of the calendar have entries.
     const learning = await member.post("/learning", learningForm("Screening for trafficking indicators"));
     learningPath = new URL(learning.headers.get("location")!, running.origin).pathname;
+    await member.post(`${learningPath}/replies`, { content: "Is there interpretation into Arabic?", language: "en" });
     await member.post("/learning", { ...learningForm("Past webinar on referral"), start: "2024-05-02T10:00", end: "2024-05-02T11:30", "place.name": "", "place.address": "", "place.locality": "", "place.country": "" });
     // An open consultation with a submission, an upcoming one, and a closed one with its summary, so that every part of the list has entries.
     const consultation = await member.post("/consultations", consultationForm("Safe shelters along the route", { moderators: "member" }));
@@ -181,6 +184,7 @@ describe("accessibility of the pages", function () {
         "/learning/new",
         `${learningPath}/edit`,
         "/resources/new",
+        `/resources/${fileResource}`,
         `/resources/${fileResource}/edit`,
         `/resources/${videoResource}/edit`,
         "/admin/resources",
@@ -204,6 +208,13 @@ describe("accessibility of the pages", function () {
       await page.goto(`${running.origin}/report?reply=${reply}&lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form[action='/report'] button[type=submit]")]);
       expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map((violation) => violation.id), "report form with errors").to.deep.equal([]);
+      // Resource and learning opportunity pages as they come back with an empty reply.
+      for (const pagePath of [`/resources/${fileResource}`, learningPath]) {
+        await page.goto(`${running.origin}${pagePath}?lang=${language}`);
+        await Promise.all([page.waitForLoadState("load"), page.click("#reply-form button[type=submit]")]);
+        expect(await page.locator(".error-summary").count(), `${pagePath} shows the reply error`).to.equal(1);
+        expect(await violationsOn(page), `${pagePath} with a reply error`).to.deep.equal([]);
+      }
       // The editor as it comes back with errors.
       await page.goto(`${running.origin}/practices/new?lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=publish]")]);

@@ -62,9 +62,13 @@ describe("CSRF protection", () => {
     ["/learning", learningForm("Forged training")],
     [`/learning/${learningSlug}/edit`, learningForm("Forged training edit")],
     [`/learning/${learningSlug}/delete`, { confirm: "yes" }],
+    [`/learning/${learningSlug}/replies`, { content: "Forged reply", language: "en" }],
     ["/resources", resourceForm("Forged resource", { link: "https://forged.example/" })],
     [`/resources/${resourceSlug}/edit`, resourceForm("Forged resource edit", { link: "https://forged.example/" })],
     [`/resources/${resourceSlug}/delete`, { confirm: "yes" }],
+    [`/resources/${resourceSlug}/replies`, { content: "Forged reply", language: "en" }],
+    // The token is checked before the route looks for the partner copy, so a missing copy still gets 403.
+    ["/library/resources/partner-copy/replies", { content: "Forged reply", language: "en" }],
     ["/admin/resources", { requireAccessible: "true" }],
     ["/consultations", consultationForm("Forged consultation")],
     [`/consultations/${consultationSlug}/edit`, consultationForm("Forged consultation edit")],
@@ -131,6 +135,7 @@ describe("CSRF protection", () => {
     const resource = await running.instance.store.resources.bySlug(resourceSlug);
     expect(resource?.deleted).to.equal(null);
     expect(resource?.text.en?.title).to.equal("Protected resource");
+    expect(await running.instance.store.replies.countForRoot(resource!.iri), "no reply on the resource").to.equal(0);
     expect((await running.instance.store.resources.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(1);
     expect(await running.instance.store.settings.get("resources.requireAccessibleMedia")).to.equal(null);
     expect(await running.instance.store.replies.countForRoot(practice!.iri)).to.equal(0);
@@ -143,6 +148,7 @@ describe("CSRF protection", () => {
     const training = await store.learning.bySlug(learningSlug);
     expect(training?.deleted).to.equal(null);
     expect(training?.text.en?.title).to.equal("Protected training");
+    expect(await store.replies.countForRoot(training!.iri), "no reply on the training").to.equal(0);
     expect((await store.learning.list({ when: "upcoming", now: new Date().toISOString(), limit: 10, offset: 0 })).total).to.equal(1);
     const consultation = await store.consultations.bySlug(consultationSlug);
     expect(consultation?.deleted).to.equal(null);

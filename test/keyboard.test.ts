@@ -4,7 +4,8 @@ import { expect } from "chai";
 import { chromium, type Browser as ChromiumBrowser, type Page } from "playwright-core";
 
 import { CHROMIUM, CHROMIUM_FLAGS } from "./support/chromium.ts";
-import { addAccount, eventually, startInstance, type RunningInstance } from "./support/instance.ts";
+import { resourceForm } from "./support/files.ts";
+import { addAccount, Browser, eventually, startInstance, type RunningInstance } from "./support/instance.ts";
 
 /** Most Tab presses allowed to reach one control; the practice editor has about a hundred. */
 const MAX_TABS = 250;
@@ -104,6 +105,26 @@ describe("main tasks with the keyboard alone", function () {
 
     expect(page.url()).to.match(/\/practices\/legal-clinics-on-wheels\?notice=published/);
     expect(await page.locator("h1").textContent()).to.equal("Legal clinics on wheels");
+    expect(await page.locator('[role="status"]').first().textContent()).to.not.equal("");
+    await context.close();
+  });
+
+  it("replies to a resource", async () => {
+    const editor = new Browser(running.origin);
+    await editor.signIn("editor");
+    const created = await editor.post("/resources", resourceForm("Guide discussed with the keyboard", { link: "https://publisher.example/guide" }));
+    const resourcePath = new URL(created.headers.get("location")!, running.origin).pathname;
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: "en-US" });
+    const page = await context.newPage();
+    await signIn(page, running.origin, "editor");
+    await page.goto(`${running.origin}${resourcePath}`);
+    await tabTo(page, "#reply-content");
+    await page.keyboard.type("Our caseworkers use it every day.");
+    await tabTo(page, "#reply-form button[type=submit]");
+    await submit(page);
+
+    expect(page.url()).to.contain(`${resourcePath}?notice=replyPosted#reply-`);
+    expect(await page.locator(".reply-content").last().textContent()).to.contain("Our caseworkers use it every day.");
     expect(await page.locator('[role="status"]').first().textContent()).to.not.equal("");
     await context.close();
   });

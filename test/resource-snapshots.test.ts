@@ -69,7 +69,12 @@ const SAMPLES: Record<string, Resource> = {
 
 /** Serializes a sample as the object dispatcher does: parsed by Fedify, then written back. */
 async function served(resource: Resource): Promise<unknown> {
-  const json = resourceToObject(resource, { origin: ORIGIN, followers: `${ORIGIN}/actors/org/followers`, themeUrl: (theme) => `${ORIGIN}/library?theme=${theme}` });
+  const json = resourceToObject(resource, {
+    origin: ORIGIN,
+    followers: `${ORIGIN}/actors/org/followers`,
+    replies: `${ORIGIN}/resources/${resource.slug}/replies`,
+    themeUrl: (theme) => `${ORIGIN}/library?theme=${theme}`,
+  });
   const loader = createOfflineContextLoader(ORIGIN);
   const type = { Page, Video, Audio }[activityTypeOf(resource)];
   const object = await type.fromJsonLd(json, { documentLoader: loader, contextLoader: loader });
@@ -92,7 +97,7 @@ describe("resource JSON-LD snapshots", () => {
   }
 
   it("reads its own video back", () => {
-    const json = resourceToObject(SAMPLES["resource-video"], { origin: ORIGIN, followers: `${ORIGIN}/actors/org/followers`, themeUrl: () => ORIGIN });
+    const json = resourceToObject(SAMPLES["resource-video"], { origin: ORIGIN, followers: `${ORIGIN}/actors/org/followers`, replies: `${ORIGIN}/resources/video/replies`, themeUrl: () => ORIGIN });
     const parsed = objectToResourceFields(json, "fallback");
     expect(parsed.ok).to.equal(true);
     if (!parsed.ok) return;

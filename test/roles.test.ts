@@ -63,6 +63,16 @@ const CASES: Case[] = [
     allowed: ["member", "reviewer", "editor", "admin"],
     request: (browser, slugs) => browser.post(`/practices/${slugs.published}/replies`, { content: "A reply", language: "en" }),
   },
+  {
+    name: "reply to a learning opportunity",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.post(`/learning/${slugs.learning}/replies`, { content: "A reply on a training", language: "en" }),
+  },
+  {
+    name: "reply to a resource",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.post(`/resources/${slugs.resource}/replies`, { content: "A reply on a resource", language: "en" }),
+  },
   { name: "read the calendar", allowed: EVERYONE, request: (browser) => browser.get("/calendar") },
   { name: "download the calendar", allowed: EVERYONE, request: (browser) => browser.get("/calendar.ics") },
   { name: "read a learning opportunity", allowed: EVERYONE, request: (browser, slugs) => browser.get(`/learning/${slugs.learning}`) },

@@ -17,6 +17,11 @@ describe("two instances", function () {
   let memberB: Browser;
   let slug = "";
   let practiceIri = "";
+  /** A's resource and learning opportunity as A serves them, and their copies' paths on B. */
+  let resourcePathA = "";
+  let resourceCopyPath = "";
+  let trainingPathA = "";
+  let trainingCopyPath = "";
 
   before(async () => {
     a = await InstanceProcess.create("a");
@@ -108,6 +113,36 @@ describe("two instances", function () {
     expect(copy).to.contain("Reception guide sent to partners (FR)");
     // B links to the file on A instead of copying it.
     expect(copy).to.match(new RegExp(`href="${a.origin}/files/[0-9a-f]{64}\\.pdf"`));
+    resourcePathA = new URL(created.headers.get("location")!, a.origin).pathname;
+    resourceCopyPath = copyPath;
+  });
+
+  /**
+   * Posts a reply as B's member on B's copy of one of A's items, waits for A's
+   * page to show it, and returns the reply's id as A's replies collection lists it.
+   */
+  async function replyOnCopy(copyPath: string, pathA: string, content: string): Promise<string> {
+    const response = await memberB.post(`${copyPath}/replies`, { content, language: "en" });
+    expect(response.status).to.equal(303);
+    expect(response.headers.get("location")).to.match(new RegExp(`^${copyPath}\\?notice=replyPosted#reply-`));
+    expect(await (await memberB.get(copyPath)).text(), "B shows the reply on its copy").to.contain(content);
+    await eventually(async () => (await (await fetch(`${a.origin}${pathA}`)).text()).includes(content), "A to show B's reply");
+    const collection = await (await fetch(`${a.origin}${pathA}/replies`, { headers: { Accept: "application/activity+json" } })).json();
+    const replyIri = (collection.orderedItems as string[]).find((iri) => iri.startsWith(`${b.origin}/replies/`));
+    expect(replyIri, "A lists B's reply in the item's replies collection").to.be.a("string");
+    return replyIri!;
+  }
+
+  /** Waits for B's inbound log to show the Announce with which A's Group shared B's reply. */
+  async function announcedBack(replyIri: string): Promise<void> {
+    const admin = new Browser(b.origin);
+    await admin.signIn("admin");
+    await eventually(async () => (await (await admin.get("/admin/federation")).text()).includes(`Counted announce of ${replyIri}`), "A to announce B's reply back to B");
+  }
+
+  it("a member of B replies to A's resource and A announces it", async () => {
+    const replyIri = await replyOnCopy(resourceCopyPath, resourcePathA, "We hand this guide to every new caseworker.");
+    await announcedBack(replyIri);
   });
 
   it("a member of B replies and A shows it", async () => {
@@ -142,6 +177,13 @@ describe("two instances", function () {
     const page = await (await fetch(`${b.origin}${copyPath}`)).text();
     expect(page).to.contain("Maison des associations");
     expect(page).to.contain("View the original");
+    trainingPathA = new URL(created.headers.get("location")!, a.origin).pathname;
+    trainingCopyPath = copyPath;
+  });
+
+  it("a member of B replies to A's training and A announces it", async () => {
+    const replyIri = await replyOnCopy(trainingCopyPath, trainingPathA, "Will the recording have Spanish captions?");
+    await announcedBack(replyIri);
   });
 
   it("A opens a consultation and B lists it", async () => {

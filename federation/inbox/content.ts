@@ -18,6 +18,19 @@ import { record, sameOrigin, typeName } from "./journal.ts";
 type Ctx = InboxContext<FederationServices>;
 
 /**
+ * Finds the resource or learning opportunity with this id when it takes
+ * replies: a published or archived resource, or a learning opportunity, that
+ * is not deleted. Drafts and deleted items return null, like unknown ids.
+ */
+async function openResourceOrEvent(store: Ctx["data"]["store"], iri: string): Promise<{ rootIri: string; local: boolean } | null> {
+  const resource = await store.resources.byIri(iri);
+  if (resource) return !resource.deleted && isPublicStatus(resource.status) ? { rootIri: resource.iri, local: resource.local } : null;
+  const event = await store.learning.byIri(iri);
+  if (event) return !event.deleted ? { rootIri: event.iri, local: event.local } : null;
+  return null;
+}
+
+/**
  * Finds which discussion a reply belongs to: one of our items, a reply we
  * hold, or a partner copy. A consultation outside its dates returns the
  * reason the reply is refused.
@@ -28,10 +41,13 @@ async function resolveDiscussion(ctx: Ctx, inReplyTo: string): Promise<{ rootIri
   if (consultation) return consultation;
   const practice = await store.practices.byIri(inReplyTo);
   if (practice && !practice.deleted && isPublicStatus(practice.status)) return { rootIri: practice.iri, local: practice.local };
+  const item = await openResourceOrEvent(store, inReplyTo);
+  if (item) return item;
   const parent = await store.replies.byIri(inReplyTo);
   if (parent) {
     const root = await store.practices.byIri(parent.rootIri);
     if (root && !root.deleted) return { rootIri: root.iri, local: root.local };
+    return openResourceOrEvent(store, parent.rootIri);
   }
   return null;
 }

@@ -8,11 +8,15 @@ import { record, typeName } from "./journal.ts";
 
 type Ctx = InboxContext<FederationServices>;
 
-/** True when the id names one of our published practices or a reply we show. */
+/** True when the id names a published practice or resource, a learning opportunity, or a reply we show. */
 async function isReactable(ctx: Ctx, iri: string): Promise<boolean> {
   const { store } = ctx.data;
   const practice = await store.practices.byIri(iri);
   if (practice) return !practice.deleted && isPublic(practice.status);
+  const resource = await store.resources.byIri(iri);
+  if (resource) return !resource.deleted && isPublic(resource.status);
+  const event = await store.learning.byIri(iri);
+  if (event) return !event.deleted;
   const reply = await store.replies.byIri(iri);
   return reply !== null && !reply.deleted;
 }

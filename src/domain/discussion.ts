@@ -1,11 +1,39 @@
 import crypto from "node:crypto";
 
 import type { Account, Reply, Store } from "../storage/types.ts";
+import type { Consultation } from "./consultation.ts";
 import type { DomainEvents } from "./events.ts";
+import type { LearningOpportunity } from "./learning.ts";
+import type { Practice } from "./practice.ts";
+import type { Resource } from "./resource.ts";
 import { plainTextToHtml } from "./text.ts";
 import { absolute, PATHS, replyAnchor } from "./urls.ts";
 
 export const MAX_REPLY_LENGTH = 5000;
+
+/** An item that carries a discussion, tagged with its kind. */
+export type DiscussionItem =
+  | { kind: "practice"; item: Practice }
+  | { kind: "consultation"; item: Consultation }
+  | { kind: "resource"; item: Resource }
+  | { kind: "learning"; item: LearningOpportunity };
+
+/**
+ * Finds the practice, consultation, resource or learning opportunity with
+ * this id, local or a partner copy, whatever its status. Callers decide
+ * whether a draft or deleted item still counts.
+ */
+export async function findDiscussionItem(store: Store, iri: string): Promise<DiscussionItem | null> {
+  const practice = await store.practices.byIri(iri);
+  if (practice) return { kind: "practice", item: practice };
+  const consultation = await store.consultations.byIri(iri);
+  if (consultation) return { kind: "consultation", item: consultation };
+  const resource = await store.resources.byIri(iri);
+  if (resource) return { kind: "resource", item: resource };
+  const learning = await store.learning.byIri(iri);
+  if (learning) return { kind: "learning", item: learning };
+  return null;
+}
 
 export type ReplyResult = { ok: true; reply: Reply } | { ok: false; error: "required" | "tooLong" | "parentNotFound" };
 

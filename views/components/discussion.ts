@@ -121,6 +121,21 @@ function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]
   `;
 }
 
+/** Returns the translation key of a reply form's error, given a key under `errors:` or a full key with its namespace ("consultations:errors.closed"). */
+function replyErrorKey(error: string): string {
+  return error.includes(":") ? error : `errors:${error}`;
+}
+
+/** Renders the summary at the top of an item's page when its reply form comes back with an error, linking to the reply field. */
+export function ReplyErrorSummary(props: { context: PageContext; form: { error: string | null } }) {
+  const { t } = props.context;
+  if (!props.form.error) return null;
+  return html`<div class="error-summary" role="alert" aria-labelledby="reply-error-title" tabindex="-1">
+    <h2 id="reply-error-title">${t("editor.errorSummary", { count: 1 })}</h2>
+    <ul><li><a href="#reply-content">${t("editor.errorItem", { field: t("discussion.yourReply"), error: t(replyErrorKey(props.form.error)) })}</a></li></ul>
+  </div>`;
+}
+
 /** The discussion under an item: threaded replies, reaction counts and the reply form. */
 export function Discussion(props: {
   context: PageContext;
@@ -143,7 +158,7 @@ export function Discussion(props: {
   const showForm = !props.repliesClosed || props.form.error !== null;
   const canReply = account !== null && !props.repliesClosed;
   const canModerate = props.canModerate ?? (account !== null && account.role !== "member");
-  const errorKey = props.form.error?.includes(":") ? props.form.error : `errors:${props.form.error}`;
+  const errorKey = props.form.error ? replyErrorKey(props.form.error) : "";
   return html`
     <section aria-labelledby="discussion-heading" class="discussion">
       <h2 id="discussion-heading">${t("discussion.title")}</h2>

@@ -2,6 +2,7 @@ import { formatPlace, formatWhen, type LearningOpportunity } from "../../src/dom
 import { learningPath } from "../../src/domain/learning-service.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
+import { Discussion, ReplyErrorSummary, type ReplyView } from "../components/discussion.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
@@ -74,8 +75,18 @@ function ExternalLink(props: { href: string; children: unknown }) {
   return html`<a href=${props.href} rel="noopener nofollow">${props.children}</a>`;
 }
 
-/** Renders a learning opportunity's page: its text in the reader's language (saying so when another is shown) and every field, with a link to its .ics file. */
-export function LearningPage(props: { context: PageContext; item: LearningOpportunity; sourceName: string | null; canEdit: boolean }) {
+/** Renders a learning opportunity's page: its text in the reader's language (saying so when another is shown), every field with a link to its .ics file, and the discussion. */
+export function LearningPage(props: {
+  context: PageContext;
+  item: LearningOpportunity;
+  sourceName: string | null;
+  canEdit: boolean;
+  replies: ReplyView[];
+  likes: number;
+  shares: number;
+  replyTo: ReplyView | null;
+  replyForm: { content: string; language: string; error: string | null };
+}) {
   const { t, language } = props.context;
   const { item } = props;
   const chosen = pickLanguage(item.text, language, item.primaryLanguage)!;
@@ -86,7 +97,8 @@ export function LearningPage(props: { context: PageContext; item: LearningOpport
   const descriptionHtml = item.descriptionHtml?.[chosen.language as keyof typeof item.descriptionHtml] ?? plainTextToHtml(text.description);
   const languageList = (codes: string[]) => codes.map((code) => languageName(language, code)).join(", ");
   return html`
-    <${Layout} context=${props.context} title=${text.title}>
+    <${Layout} context=${props.context} title=${props.replyForm.error ? t("discussion.errorTitle", { title: text.title }) : text.title}>
+      <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
       <article class="learning">
         <header>
           <p class="kind">${t(`learning:formats.${item.format}`)}</p>
@@ -132,6 +144,8 @@ export function LearningPage(props: { context: PageContext; item: LearningOpport
             </section>`
           : null}
       </article>
+      <${Discussion} context=${props.context} itemIri=${item.iri} pagePath=${path} replies=${props.replies}
+        likes=${props.likes} shares=${props.shares} replyTo=${props.replyTo} form=${props.replyForm} />
     <//>
   `;
 }

@@ -2,7 +2,7 @@ import { formatDay } from "../../src/domain/dates.ts";
 import type { Practice, PracticeText } from "../../src/domain/practice.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
-import { Discussion, type ReplyView } from "../components/discussion.ts";
+import { Discussion, ReplyErrorSummary, type ReplyView } from "../components/discussion.ts";
 import { practicePath } from "../components/practice-card.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
@@ -43,12 +43,7 @@ export function PracticePage(props: {
   const formatDate = (date: string) => formatDay(language, date);
   return html`
     <${Layout} context=${props.context} title=${props.replyForm.error ? t("discussion.errorTitle", { title: text.title }) : text.title}>
-      ${props.replyForm.error
-        ? html`<div class="error-summary" role="alert" aria-labelledby="reply-error-title" tabindex="-1">
-            <h2 id="reply-error-title">${t("editor.errorSummary", { count: 1 })}</h2>
-            <ul><li><a href="#reply-content">${t("editor.errorItem", { field: t("discussion.yourReply"), error: t(`errors:${props.replyForm.error}`) })}</a></li></ul>
-          </div>`
-        : null}
+      <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
       <article class="practice">
         <header>
           <p class="kind">${t("practice.kind")}</p>

@@ -3,6 +3,8 @@ import { formatDuration, isMediaType, missingAccessibility, type Resource, type 
 import { resourcePath } from "../../src/domain/resources.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
+import { isPublic } from "../../src/domain/workflow.ts";
+import { Discussion, ReplyErrorSummary, type ReplyView } from "../components/discussion.ts";
 import { formatLabel, formatSize } from "../components/resource-card.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
@@ -27,12 +29,17 @@ function Player(props: { context: PageContext; resource: Resource; file: Resourc
     : html`<audio controls preload="metadata" class="player" aria-label=${props.title}><source src=${file.href} type=${file.mediaType ?? undefined} />${tracks}${fallback}</audio>`;
 }
 
-/** A resource's page: its text in the reader's language, the file, link or player, the transcript and the details. */
+/** A resource's page: its text in the reader's language, the file, link or player, the transcript, the details and the discussion. */
 export function ResourcePage(props: {
   context: PageContext;
   resource: Resource;
   sourceName: string | null;
   canEdit: boolean;
+  replies: ReplyView[];
+  likes: number;
+  shares: number;
+  replyTo: ReplyView | null;
+  replyForm: { content: string; language: string; error: string | null };
   /** The review panel, for the resource's author and the staff. */
   review?: unknown;
 }) {
@@ -50,7 +57,8 @@ export function ResourcePage(props: {
   const file = resource.file;
   const playable = media && file && resource.local && file.mediaType?.startsWith(`${resource.resourceType}/`);
   return html`
-    <${Layout} context=${props.context} title=${text.title}>
+    <${Layout} context=${props.context} title=${props.replyForm.error ? t("discussion.errorTitle", { title: text.title }) : text.title}>
+      <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
       <article class="resource">
         <header>
           <p class="kind">${t(`resources:types.${resource.resourceType}`)}</p>
@@ -120,6 +128,10 @@ export function ResourcePage(props: {
         </section>
       </article>
       ${props.review ?? null}
+      ${isPublic(resource.status)
+        ? html`<${Discussion} context=${props.context} itemIri=${resource.iri} pagePath=${path} replies=${props.replies}
+            likes=${props.likes} shares=${props.shares} replyTo=${props.replyTo} form=${props.replyForm} />`
+        : null}
     <//>
   `;
 }

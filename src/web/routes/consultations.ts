@@ -15,7 +15,7 @@ import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { consultationErrorsToFormFields, consultationToForm, formToConsultationInput, type ConsultationForm } from "../consultation-form.ts";
 import { requireRole } from "./editor.ts";
-import { replyViews } from "./pages.ts";
+import { replyViews } from "../discussion.ts";
 
 /** Items listed in each part of the consultations page. */
 const LIST_PAGE_SIZE = 50;

@@ -9,6 +9,7 @@ import { CalendarPage, LearningPage } from "../../../views/pages/learning.ts";
 import { LearningEditorPage } from "../../../views/pages/learning-editor.ts";
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 import { buildCalendar } from "../ical.ts";
 import { formToLearningInput, learningErrorsToFormFields, learningToForm, type LearningForm } from "../learning-form.ts";
 import { requireRole } from "./editor.ts";
@@ -163,13 +164,33 @@ export function registerLearningRoutes(router: Router, services: WebServices): v
     response.status(200).type("text/calendar; charset=utf-8").set("Content-Disposition", `inline; filename="${item.slug}.ics"`).send(body);
   });
 
-  router.get("/learning/:slug", async (request, response) => {
-    const item = await visible(request, response);
-    if (!item) return;
+  async function showLearning(request: Request, response: Response, item: LearningOpportunity, replyForm: ReplyForm = EMPTY_REPLY_FORM, status = 200) {
     const context = await learningContext(request, response);
     const names = await sourceNames(services, [item]);
     const sourceName = item.sourceActor ? (names.get(item.sourceActor) ?? null) : null;
-    sendPage(response, html`<${LearningPage} context=${context} item=${item} sourceName=${sourceName} canEdit=${canEdit(context.account, item)} />`);
+    const { replies, likes, shares, replyTo } = await loadDiscussion(store, request, item.iri);
+    sendPage(
+      response,
+      html`<${LearningPage} context=${context} item=${item} sourceName=${sourceName} canEdit=${canEdit(context.account, item)}
+        replies=${replies} likes=${likes} shares=${shares} replyTo=${replyTo} replyForm=${replyForm} />`,
+      status,
+    );
+  }
+
+  router.get("/learning/:slug", async (request, response) => {
+    const item = await visible(request, response);
+    if (item) await showLearning(request, response, item);
+  });
+
+  // Local learning opportunities and partner copies share the /learning/ paths, so one route takes replies to both.
+  router.post("/learning/:slug/replies", async (request, response) => {
+    const item = await visible(request, response);
+    if (!item) return;
+    await receiveReply(services, request, response, {
+      rootIri: item.iri,
+      pagePath: learningPath(item.slug),
+      show: (form) => showLearning(request, response, item, form, 422),
+    });
   });
 
   router.get("/learning/:slug/edit", reviewers, async (request, response) => {

@@ -2,7 +2,9 @@ import type { Request, Response, Router } from "express";
 
 import { MAX_REASON_LENGTH, MAX_REPORT_COMMENT_LENGTH, normalizeDomain } from "../../domain/moderation.ts";
 import { consultationPath } from "../../domain/consultation-service.ts";
-import type { Practice } from "../../domain/practice.ts";
+import { findDiscussionItem, type DiscussionItem } from "../../domain/discussion.ts";
+import { learningPath } from "../../domain/learning-service.ts";
+import { resourcePath } from "../../domain/resources.ts";
 import { htmlToText } from "../../domain/text.ts";
 import { replyAnchor } from "../../domain/urls.ts";
 import { logger } from "../../logging.ts";
@@ -18,7 +20,7 @@ import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { safeNext } from "./auth.ts";
 import { allowConsultationModerators } from "./consultations.ts";
 import { requireRole } from "./editor.ts";
-import { describeReplies } from "./pages.ts";
+import { describeReplies } from "../discussion.ts";
 
 const log = logger("web", "moderation");
 
@@ -43,11 +45,9 @@ export function registerModerationRoutes(router: Router, services: WebServices):
   }
 
   /** Finds the page a reply is on, with its anchor, for links back after an action. */
-  async function replyPage(reply: Reply): Promise<{ root: Practice | null; href: string }> {
-    const root = await store.practices.byIri(reply.rootIri);
-    const consultation = root ? null : await store.consultations.byIri(reply.rootIri);
-    if (consultation) return { root, href: `${consultationPath(consultation.slug)}#${replyAnchor(reply.iri)}` };
-    return { root, href: root ? `${practicePath(root)}#${replyAnchor(reply.iri)}` : "/" };
+  async function replyPage(reply: Reply): Promise<{ href: string }> {
+    const root = await findDiscussionItem(store, reply.rootIri);
+    return { href: root ? `${itemPath(root)}#${replyAnchor(reply.iri)}` : "/" };
   }
 
   async function findReply(value: unknown): Promise<Reply | null> {
@@ -302,6 +302,20 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     const { items } = await store.moderation.auditLog(AUDIT_PAGE_SIZE, (page - 1) * AUDIT_PAGE_SIZE);
     sendPage(response, html`<${AuditPage} context=${context} entries=${items} page=${page} pages=${pages} />`);
   });
+}
+
+/** Returns the path of the page that shows an item and its discussion. */
+function itemPath(root: DiscussionItem): string {
+  switch (root.kind) {
+    case "practice":
+      return practicePath(root.item);
+    case "consultation":
+      return consultationPath(root.item.slug);
+    case "resource":
+      return resourcePath(root.item);
+    case "learning":
+      return learningPath(root.item.slug);
+  }
 }
 
 /** Adds a notice to a path that may carry a fragment, keeping the fragment last. */

@@ -4,13 +4,11 @@ import { ReviewPanel } from "../../../views/components/review.ts";
 import { mayEditPractice } from "./editor.ts";
 import { reviewActions, reviewHistory, seesReview } from "./review.ts";
 
-import { postLocalReply } from "../../domain/discussion.ts";
 import { organizationProfile } from "../../domain/organization.ts";
 import type { Practice } from "../../domain/practice.ts";
-import { absolute, PATHS, replyAnchor } from "../../domain/urls.ts";
-import { isLanguage, THEME_IDS } from "../../domain/vocabulary.ts";
-import type { Account, Reply, Store } from "../../storage/types.ts";
-import type { ReplyView } from "../../../views/components/discussion.ts";
+import { absolute, PATHS } from "../../domain/urls.ts";
+import { THEME_IDS } from "../../domain/vocabulary.ts";
+import type { Store } from "../../storage/types.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
 import { HomePage } from "../../../views/pages/home.ts";
@@ -21,6 +19,7 @@ import { parseSearchText } from "../../search/query.ts";
 import { PracticePage } from "../../../views/pages/practice.ts";
 import { MemberPage, MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 
 const MAX_PAGE = 100_000;
 
@@ -30,39 +29,6 @@ async function sourceNames(store: Store, practices: { sourceActor: string | null
   const actors = await store.remoteActors.byIris(sources);
   return new Map([...actors].map(([iri, actor]) => [iri, actor.name ?? actor.handle ?? new URL(iri).host]));
 }
-
-/** Replies with what the page shows of each author. */
-export async function replyViews(store: Store, rootIri: string): Promise<ReplyView[]> {
-  return describeReplies(store, await store.replies.listForRoot(rootIri));
-}
-
-export async function describeReplies(store: Store, replies: Reply[]): Promise<ReplyView[]> {
-  const blocked = new Set((await store.moderation.actorBlocks()).map((block) => block.actorIri));
-  const remote = await store.remoteActors.byIris(replies.filter((reply) => !reply.local).map((reply) => reply.authorIri));
-  const views: ReplyView[] = [];
-  for (const reply of replies) {
-    if (reply.local && reply.authorAccountId !== null) {
-      const account = await store.accounts.byId(reply.authorAccountId);
-      views.push({
-        reply,
-        authorName: account?.displayName ?? "?",
-        authorHandle: account ? `@${account.username}` : null,
-        authorUrl: account ? PATHS.member(account.username) : null,
-      });
-    } else {
-      const actor = remote.get(reply.authorIri);
-      views.push({
-        reply,
-        authorName: actor?.name ?? actor?.handle ?? new URL(reply.authorIri).host,
-        authorHandle: actor?.handle ?? null,
-        authorUrl: actor?.url ?? reply.authorIri,
-        authorBlocked: blocked.has(reply.authorIri),
-      });
-    }
-  }
-  return views;
-}
-
 
 export function registerPageRoutes(router: Router, services: WebServices) {
   const { store, config } = services;
@@ -102,7 +68,7 @@ export function registerPageRoutes(router: Router, services: WebServices) {
     request: Request,
     response: Response,
     practice: Practice | null,
-    replyForm = { content: "", language: "", error: null as string | null },
+    replyForm: ReplyForm = EMPTY_REPLY_FORM,
     status = 200,
     reviewForm = { comment: "", error: null as string | null },
   ) {
@@ -115,18 +81,12 @@ export function registerPageRoutes(router: Router, services: WebServices) {
     if (practice.deleted) {
       return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:goneTitle")} message=${context.t("errors:gone")} />`, 410);
     }
-    const replies = await replyViews(store, practice.iri);
-    const counts = await store.reactions.count(practice.iri);
-    // The reply being answered comes from the link (?replyTo=) or, when a reply form comes back with errors, from its field.
-    let replyToIri: string | null = null;
-    if (typeof request.query.replyTo === "string") replyToIri = request.query.replyTo;
-    else if (typeof request.body?.inReplyTo === "string") replyToIri = request.body.inReplyTo;
-    const replyTo = replies.find((view) => view.reply.iri === replyToIri) ?? null;
+    const { replies, likes, shares, replyTo } = await loadDiscussion(store, request, practice.iri);
     const names = await sourceNames(store, [practice]);
     sendPage(
       response,
       html`<${PracticePage} context=${context} practice=${practice} sourceName=${practice.sourceActor ? names.get(practice.sourceActor) : null}
-        replies=${replies} likes=${counts.like} shares=${counts.announce} replyTo=${replyTo} replyForm=${replyForm}
+        replies=${replies} likes=${likes} shares=${shares} replyTo=${replyTo} replyForm=${replyForm}
         canEdit=${mayEditPractice(account, practice)} review=${seesReview(account, practice)
           ? html`<${ReviewPanel} context=${context} action=${`${practicePath(practice)}/review`} status=${practice.status}
               history=${await reviewHistory(store, practice.iri)} actions=${reviewActions(account, practice)} comment=${reviewForm.comment} error=${reviewForm.error} />`
@@ -147,16 +107,12 @@ export function registerPageRoutes(router: Router, services: WebServices) {
   });
 
   async function reply(request: Request, response: Response, practice: Practice | null) {
-    const account = response.locals.account as Account | null;
     if (!practice || practice.deleted || !isPublic(practice.status)) return showPractice(request, response, practice);
-    if (!account) return response.redirect(303, `/sign-in?next=${encodeURIComponent(practicePath(practice))}`);
-    const content = String(request.body.content ?? "");
-    const language = isLanguage(request.body.language) ? request.body.language : (response.locals.language as string);
-    const inReplyTo = typeof request.body.inReplyTo === "string" && request.body.inReplyTo ? request.body.inReplyTo : null;
-    const pageUrl = absolute(config.origin, practicePath(practice));
-    const result = await postLocalReply(store, services.federation.outbound, config.origin, { author: account, rootIri: practice.iri, pageUrl, inReplyTo, content, language });
-    if (!result.ok) return showPractice(request, response, practice, { content, language, error: result.error }, 422);
-    response.redirect(303, `${practicePath(practice)}?notice=replyPosted#${replyAnchor(result.reply.iri)}`);
+    await receiveReply(services, request, response, {
+      rootIri: practice.iri,
+      pagePath: practicePath(practice),
+      show: (form) => showPractice(request, response, practice, form, 422),
+    });
   }
 
   router.get("/members/:username", async (request, response) => {

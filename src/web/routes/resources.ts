@@ -22,6 +22,7 @@ import { ResourceAdminPage, ResourceEditorPage } from "../../../views/pages/reso
 import { ResourcePage } from "../../../views/pages/resource.ts";
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 import { resourceErrorsToFormFields, resourceFormToInput, resourceToForm, type ErrorParams, type ResourceForm } from "../resource-form.ts";
 import { filesDirectory, keptFile, parseUpload, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
 import { requireRole } from "./editor.ts";
@@ -213,10 +214,18 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     response.redirect(303, "/library?notice=resourceDeleted");
   });
 
-  async function showResource(request: Request, response: Response, resource: Resource | null, reviewForm = { comment: "", error: null as string | null }, status = 200) {
+  async function showResource(
+    request: Request,
+    response: Response,
+    resource: Resource | null,
+    reviewForm = { comment: "", error: null as string | null },
+    status = 200,
+    replyForm: ReplyForm = EMPTY_REPLY_FORM,
+  ) {
     const notice = typeof request.query.notice === "string" && /^[a-zA-Z]+$/.test(request.query.notice) ? request.query.notice : null;
     const context = await pageContext(services, request, response);
-    if (notice) context.notice = context.t(`resources:notices.${notice}`, { defaultValue: "" }) || null;
+    // Notices of the discussion and its moderation ("replyPosted", "replyHidden") come from the common translations.
+    if (notice) context.notice = context.t(`resources:notices.${notice}`, { defaultValue: "" }) || context.notice;
     const account = context.account;
     const hiddenFromReader = resource?.hidden && (account === null || account.role === "member");
     if (!resource || hiddenFromReader || (!isPublic(resource.status) && !seesReview(account, resource))) return notFound(request, response);
@@ -232,8 +241,36 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
       ? html`<${ReviewPanel} context=${context} action=${`/resources/${encodeURIComponent(resource.slug)}/review`} status=${resource.status}
           history=${await reviewHistory(store, resource.iri)} actions=${reviewActions(account, resource)} comment=${reviewForm.comment} error=${reviewForm.error} />`
       : null;
-    sendPage(response, html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${canEdit(account, resource)} review=${review} />`, status);
+    const { replies, likes, shares, replyTo } = await loadDiscussion(store, request, resource.iri);
+    sendPage(
+      response,
+      html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${canEdit(account, resource)} review=${review}
+        replies=${replies} likes=${likes} shares=${shares} replyTo=${replyTo} replyForm=${replyForm} />`,
+      status,
+    );
   }
+
+  /** Adds a member's reply to a published resource's discussion; any other resource gets the page showResource sends for it. */
+  async function reply(request: Request, response: Response, resource: Resource | null) {
+    const account = response.locals.account as Account | null;
+    const hiddenFromReader = resource?.hidden && (account === null || account.role === "member");
+    if (!resource || hiddenFromReader || resource.deleted || !isPublic(resource.status)) return showResource(request, response, resource);
+    await receiveReply(services, request, response, {
+      rootIri: resource.iri,
+      pagePath: resourcePath(resource),
+      show: (form) => showResource(request, response, resource, undefined, 422, form),
+    });
+  }
+
+  router.post("/resources/:slug/replies", async (request, response) => {
+    const resource = await store.resources.bySlug(request.params.slug);
+    await reply(request, response, resource?.local ? resource : null);
+  });
+
+  router.post("/library/resources/:slug/replies", async (request, response) => {
+    const resource = await store.resources.bySlug(request.params.slug);
+    await reply(request, response, resource && !resource.local ? resource : null);
+  });
 
   router.get("/resources/:slug", async (request, response) => {
     const resource = await store.resources.bySlug(request.params.slug);
