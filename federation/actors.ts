@@ -51,7 +51,7 @@ export async function buildGroup(ctx: FedifyContext<FederationServices>, identif
     manuallyApprovesFollowers: profile.requireFollowApproval,
     discoverable: true,
     attachments: profile.website ? [new PropertyValue({ name: "Website", value: profile.website })] : [],
-    icon: profile.logo ? new Image({ url: new URL(`/files/${profile.logo}`, ctx.canonicalOrigin), mediaType: mediaTypeOfExtension(profile.logo.split(".")[1]) }) : null,
+    icon: profile.logo ? new Image({ url: new URL(`/media/${profile.logo}`, ctx.canonicalOrigin), mediaType: mediaTypeOfExtension(profile.logo.split(".")[1]) }) : null,
   });
 }
 

@@ -127,7 +127,7 @@ class MediaError extends Error {}
 
 export interface RemoteMediaOptions {
   store: Store;
-  /** Folder of stored files, shared with uploads and served at /files/NAME. */
+  /** Folder of the copies, served at /media/NAME. */
   directory: string;
   allowPrivateAddresses: boolean;
   /** Whether moderation lets this instance reach a URL's server. */

@@ -14,7 +14,7 @@ import { createSqliteStore, openDatabase } from "./storage/sqlite/index.ts";
 import type { Store } from "./storage/types.ts";
 import { createApp } from "./web/app.ts";
 import { createI18n } from "./web/i18n.ts";
-import { filesDirectory } from "./web/uploads.ts";
+import { mediaDirectory } from "./web/uploads.ts";
 import { createMingaFederation, type MingaFederation } from "../federation/index.ts";
 import { ConsultationOutbound } from "../federation/consultations.ts";
 import { LearningOutbound } from "../federation/learning.ts";
@@ -83,7 +83,7 @@ export async function createInstance(config: Config, options: InstanceOptions = 
   const moderation = new Moderation(store, config, { replyDeleted: async (reply) => outbound?.replyDeleted(reply) });
   const media = new RemoteMedia({
     store,
-    directory: filesDirectory(config.dataDir),
+    directory: mediaDirectory(config.dataDir),
     allowPrivateAddresses: config.allowPrivateAddresses,
     permits: (url) => moderation.permits(url),
     fetch: options.fetch ?? fetch,

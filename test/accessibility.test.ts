@@ -10,7 +10,7 @@ import { setRegistrationOpen } from "../src/domain/accounts.ts";
 import { createInvitation } from "../src/domain/invitations.ts";
 import { createPasswordReset } from "../src/domain/password-resets.ts";
 import { validatePracticeFields } from "../src/domain/practice.ts";
-import { filesDirectory } from "../src/web/uploads.ts";
+import { mediaDirectory } from "../src/web/uploads.ts";
 import { addAccount, Browser, startInstance, type RunningInstance } from "./support/instance.ts";
 import { consultationForm } from "./support/consultation.ts";
 import { learningForm } from "./support/learning.ts";
@@ -33,6 +33,7 @@ describe("accessibility of the pages", function () {
   let videoResource = "";
   let consultationPath = "";
   let closedConsultationPath = "";
+  let memberDraftResource = "";
 
   before(async () => {
     running = await startInstance();
@@ -71,8 +72,8 @@ describe("accessibility of the pages", function () {
     // A remote reply in French with a copied image described by its author, one left undescribed, and a linked video.
     const picture = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
     const pictureName = `${crypto.createHash("sha256").update(picture).digest("hex")}.png`;
-    fs.mkdirSync(filesDirectory(running.dataDir), { recursive: true });
-    fs.writeFileSync(path.join(filesDirectory(running.dataDir), pictureName), picture);
+    fs.mkdirSync(mediaDirectory(running.dataDir), { recursive: true });
+    fs.writeFileSync(path.join(mediaDirectory(running.dataDir), pictureName), picture);
     const image = { kind: "image" as const, mediaType: "image/png", width: null, height: null, failure: null };
     await store.replies.save({
       iri: "https://elsewhere.example/notes/pictures", rootIri: `${running.origin}/practices/${slug}`, inReplyTo: `${running.origin}/practices/${slug}`,
@@ -86,6 +87,11 @@ describe("accessibility of the pages", function () {
     });
     await setRegistrationOpen(store, true);
     await addAccount(running.instance, "member", "member");
+    // A member's draft, sent back by the admin with a comment, so the member's pages show a review history and the submissions list has an entry.
+    const writer = new Browser(running.origin);
+    await writer.signIn("member");
+    memberDraftResource = slugOf(await writer.postMultipart("/resources", { ...resourceForm("Member guide"), action: "submit" }, { file: { name: "member.pdf", content: FIXTURES.pdf() } }));
+    await member.post(`/resources/${memberDraftResource}/review`, { action: "changes", comment: "Please add a summary in Spanish." });
     invitationPath = `/invitations/${(await createInvitation(store, { role: "editor", days: 7, createdBy: null })).token}`;
     resetPath = `/reset/${(await createPasswordReset(store, (await store.accounts.byUsername("member"))!, null)).token}`;
     // A learning opportunity with every field, and a past one, so both parts of the calendar have entries.
@@ -133,6 +139,24 @@ describe("accessibility of the pages", function () {
   });
 
   for (const language of LANGUAGES) {
+    it(`has no violations as a member (${language})`, async () => {
+      const context = await browser.newContext({ locale: language });
+      const page = await context.newPage();
+      await page.goto(`${running.origin}/sign-in?lang=${language}`);
+      await page.fill("#username", "member");
+      await page.fill("#password", "a long test password");
+      await Promise.all([page.waitForURL(`${running.origin}/`), page.click("form.narrow button[type=submit]")]);
+      for (const pagePath of ["/review", "/resources/new", `/resources/${memberDraftResource}`, `/resources/${memberDraftResource}/edit`]) {
+        expect(await violations(context, `${pagePath}?lang=${language}`), pagePath).to.deep.equal([]);
+      }
+      // The member's resource editor as it comes back with errors.
+      await page.goto(`${running.origin}/resources/new?lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form.editor button[value=submit]")]);
+      expect(await page.locator(".error-summary").count(), "member's resource form shows errors").to.equal(1);
+      expect(await violationsOn(page), "member's resource editor with errors").to.deep.equal([]);
+      await context.close();
+    });
+
     it(`has no violations signed out (${language})`, async () => {
       const context = await browser.newContext({ locale: language });
       for (const pagePath of [

@@ -14,6 +14,8 @@ describe("CSRF protection", () => {
   let slug: string;
   let learningSlug: string;
   let resourceSlug: string;
+  let memberBrowser: Browser;
+  let memberResourceSlug: string;
   let consultationSlug: string;
   let closedConsultationSlug: string;
   let memberId: number;
@@ -42,6 +44,10 @@ describe("CSRF protection", () => {
     learningSlug = new URL(learning.headers.get("location")!, running.origin).pathname.split("/")[2];
     const resource = await admin.post("/resources", resourceForm("Protected resource", { link: "https://publisher.example/guide" }));
     resourceSlug = new URL(resource.headers.get("location")!, running.origin).pathname.split("/")[2];
+    memberBrowser = new Browser(running.origin);
+    await memberBrowser.signIn("member");
+    const memberResource = await memberBrowser.post("/resources", resourceForm("Protected member draft", { link: "https://publisher.example/draft", action: "draft" }));
+    memberResourceSlug = new URL(memberResource.headers.get("location")!, running.origin).pathname.split("/")[2];
     const consultation = await admin.post("/consultations", consultationForm("Protected consultation"));
     consultationSlug = new URL(consultation.headers.get("location")!, running.origin).pathname.split("/")[2];
     const closed = await admin.post("/consultations", consultationForm("Protected closed consultation", { opens: "2020-01-01T09:00", closes: "2021-01-01T09:00" }));
@@ -69,6 +75,7 @@ describe("CSRF protection", () => {
     [`/resources/${resourceSlug}/replies`, { content: "Forged reply", language: "en" }],
     // The token is checked before the route looks for the partner copy, so a missing copy still gets 403.
     ["/library/resources/partner-copy/replies", { content: "Forged reply", language: "en" }],
+    [`/resources/${resourceSlug}/review`, { action: "unpublish", comment: "Forged" }],
     ["/admin/resources", { requireAccessible: "true" }],
     ["/consultations", consultationForm("Forged consultation")],
     [`/consultations/${consultationSlug}/edit`, consultationForm("Forged consultation edit")],
@@ -123,6 +130,14 @@ describe("CSRF protection", () => {
       expect((await admin.postMultipart(path, fields, file, { csrf: false })).status, `${path} without a token`).to.equal(403);
       expect((await admin.postMultipart(path, { _csrf: "x".repeat(43), ...fields }, file, { csrf: false })).status, `${path} with a wrong token`).to.equal(403);
     }
+    // Members reach the same upload paths for their own drafts.
+    for (const path of ["/resources", `/resources/${memberResourceSlug}/edit`]) {
+      const fields = resourceForm("Forged member upload", { action: "submit" });
+      expect((await memberBrowser.postMultipart(path, fields, file, { csrf: false })).status, `member's ${path} without a token`).to.equal(403);
+      expect((await memberBrowser.postMultipart(path, { _csrf: "x".repeat(43), ...fields }, file, { csrf: false })).status, `member's ${path} with a wrong token`).to.equal(403);
+    }
+    const submit = await memberBrowser.post(`/resources/${memberResourceSlug}/review`, { action: "submit", comment: "" }, { csrf: false });
+    expect(submit.status, "member's submit without a token").to.equal(403);
     // Other paths never defer the check to the upload parser.
     const signOut = await admin.postMultipart("/sign-out", {}, {}, { csrf: false });
     expect(signOut.status).to.equal(403);
@@ -136,7 +151,11 @@ describe("CSRF protection", () => {
     expect(resource?.deleted).to.equal(null);
     expect(resource?.text.en?.title).to.equal("Protected resource");
     expect(await running.instance.store.replies.countForRoot(resource!.iri), "no reply on the resource").to.equal(0);
-    expect((await running.instance.store.resources.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(1);
+    expect((await running.instance.store.resources.list({ limit: 10, offset: 0, includeDrafts: true })).total, "the protected resource and the member's draft").to.equal(2);
+    const memberResource = await running.instance.store.resources.bySlug(memberResourceSlug);
+    expect(memberResource?.status).to.equal("draft");
+    expect(memberResource?.text.en?.title).to.equal("Protected member draft");
+    expect(await running.instance.store.reviews.forItem(memberResource!.iri)).to.deep.equal([]);
     expect(await running.instance.store.settings.get("resources.requireAccessibleMedia")).to.equal(null);
     expect(await running.instance.store.replies.countForRoot(practice!.iri)).to.equal(0);
     expect((await running.instance.store.practices.list({ limit: 10, offset: 0, includeDrafts: true })).total).to.equal(1);

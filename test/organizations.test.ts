@@ -100,7 +100,7 @@ describe("organizations page", function () {
     const saved = await admin.postMultipart("/admin/organization", fields, { logo: { name: "logo.png", content: logo, type: "image/png" } });
     expect(saved.status).to.equal(303);
     const page = await (await fetch(`${running.origin}/organizations`)).text();
-    const source = /<img class="org-logo" src="(\/files\/[0-9a-f]{64}\.png)" alt\/>/.exec(page);
+    const source = /<img class="org-logo" src="(\/media\/[0-9a-f]{64}\.png)" alt\/>/.exec(page);
     expect(source, "logo shown with an empty alt beside the name").to.not.equal(null);
     expect(Buffer.from(await (await fetch(`${running.origin}${source![1]}`)).arrayBuffer()).equals(logo)).to.equal(true);
 
@@ -113,12 +113,12 @@ describe("organizations page", function () {
       return text.includes(`<img class="org-logo" src="${source![1]}" alt/>`) && text;
     }, "the partner to show the logo");
     expect(partnerPage).to.not.contain(running.origin + source![1]);
-    expect(fs.existsSync(path.join(partner.dataDir, "files", source![1].slice("/files/".length)))).to.equal(true);
+    expect(fs.existsSync(path.join(partner.dataDir, "media", source![1].slice("/media/".length)))).to.equal(true);
 
     // Saving again without a file keeps the logo; ticking the box removes it.
-    expect((await admin.post("/admin/organization", { ...fields, keptLogo: source![1].slice("/files/".length) })).status).to.equal(303);
+    expect((await admin.post("/admin/organization", { ...fields, keptLogo: source![1].slice("/media/".length) })).status).to.equal(303);
     expect(await (await fetch(`${running.origin}/organizations`)).text()).to.contain(source![1]);
-    expect((await admin.post("/admin/organization", { ...fields, keptLogo: source![1].slice("/files/".length), removeLogo: "on" })).status).to.equal(303);
+    expect((await admin.post("/admin/organization", { ...fields, keptLogo: source![1].slice("/media/".length), removeLogo: "on" })).status).to.equal(303);
     expect(await (await fetch(`${running.origin}/organizations`)).text()).to.not.contain('class="org-logo"');
   });
 });

@@ -6,7 +6,7 @@ import { expect } from "chai";
 
 import { MAX_IMAGE_BYTES, RemoteMedia } from "../federation/remote-media.ts";
 import type { Reply } from "../src/storage/types.ts";
-import { filesDirectory } from "../src/web/uploads.ts";
+import { mediaDirectory } from "../src/web/uploads.ts";
 import { addAccount, Browser, eventually, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
 import { RemoteServer } from "./support/remote-actor.ts";
 
@@ -91,17 +91,17 @@ describe("images in remote replies", function () {
     expect(server.fileRequests).to.have.members([`${server.origin}/media/chart.png`, `${server.origin}/media/photo.png`, `${server.origin}/media/route.png`]);
 
     const page = await pageHtml();
-    expect(page).to.include(`<img src="/files/${storedName(described)}" alt="Bar chart of arrivals by month, rising in summer" width="640" height="480"`);
-    expect(page).to.include(`<img src="/files/${storedName(inline)}" alt="Map of the route from the border to the shelter"`);
+    expect(page).to.include(`<img src="/media/${storedName(described)}" alt="Bar chart of arrivals by month, rising in summer" width="640" height="480"`);
+    expect(page).to.include(`<img src="/media/${storedName(inline)}" alt="Map of the route from the border to the shelter"`);
     // Preact writes an empty alt as the bare attribute, which HTML reads as alt="".
-    expect(page).to.include(`<img src="/files/${storedName(undescribed)}" alt loading="lazy"`);
+    expect(page).to.include(`<img src="/media/${storedName(undescribed)}" alt loading="lazy"`);
     expect(page).to.include("The author gave no description of this image.");
     expect(page).to.include(`href="${server.origin}/media/talk.mp4"`);
     expect(page).to.include("Video: Recording of the workshop");
     // The page never makes the reader's browser load anything from the sender.
     expect(page).to.not.match(new RegExp(`src="${server.origin}`));
 
-    const file = await fetch(`${running.origin}/files/${storedName(described)}`);
+    const file = await fetch(`${running.origin}/media/${storedName(described)}`);
     expect(file.status).to.equal(200);
     expect(file.headers.get("content-type")).to.equal("image/png");
     expect(Buffer.from(await file.arrayBuffer()).equals(described)).to.equal(true);
@@ -143,7 +143,7 @@ describe("images in remote replies", function () {
     expect(page).to.include("Image without a description");
     expect(page).to.include(`on ${new URL(server.origin).host}`);
     expect(page).to.not.include("javascript:");
-    expect(fs.readdirSync(filesDirectory(running.dataDir)).filter((name) => name.endsWith(".part"))).to.deep.equal([]);
+    expect(fs.readdirSync(mediaDirectory(running.dataDir)).filter((name) => name.endsWith(".part"))).to.deep.equal([]);
   });
 
   it("keeps copies when the author edits the reply, and fetches only new images", async () => {

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 
+import { setRequireAccessibleMedia } from "../src/domain/resources.ts";
 import { allowedActions, federationChange, statusAfter } from "../src/domain/workflow.ts";
-import { resourceForm } from "./support/files.ts";
+import { FIXTURES, resourceForm, videoForm } from "./support/files.ts";
 import { addAccount, Browser, eventually, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
 import { RemoteServer } from "./support/remote-actor.ts";
 
@@ -125,5 +126,34 @@ describe("review workflow", function () {
     expect((await reviewer.post(`/resources/${resourceSlug}/review`, { action: "publish", comment: "" })).status).to.equal(303);
     await eventually(async () => received("Create", resourceIri).length === 1, "the resource's Create at the follower");
     expect((await running.instance.store.resources.bySlug(resourceSlug))?.status).to.equal("published");
+  });
+
+  it("explains a recording held back by the captions rule", async () => {
+    await setRequireAccessibleMedia(running.instance.store, true);
+    try {
+      const created = await member.postMultipart("/resources", { ...videoForm("Recording without captions"), action: "submit" }, { file: { name: "talk.webm", content: FIXTURES.webm() } });
+      expect(created.status, await created.clone().text()).to.equal(303);
+      const videoSlug = new URL(created.headers.get("location")!, running.origin).pathname.split("/")[2];
+
+      const refused = await reviewer.post(`/resources/${videoSlug}/review`, { action: "publish", comment: "Looks good." });
+      expect(refused.status).to.equal(422);
+      const page = await refused.text();
+      expect(page).to.contain("Edit the resource to add at least one caption file");
+      expect(page, "the comment is kept").to.contain("Looks good.");
+      expect((await running.instance.store.resources.bySlug(videoSlug))?.status).to.equal("submitted");
+    } finally {
+      await setRequireAccessibleMedia(running.instance.store, false);
+    }
+  });
+
+  it("lists a member's own drafts and submissions", async () => {
+    const page = await (await member.get("/review")).text();
+    expect(page).to.contain("<h1>Your drafts and submissions</h1>");
+    expect(page).to.contain("Recording without captions");
+    expect(page, "the practice withdrawn above is a draft again").to.contain("Reviewed practice");
+    expect(page, "the queue is for reviewers").not.to.contain("Reviewed guide");
+    const queue = await (await reviewer.get("/review")).text();
+    expect(queue).to.contain("<h1>Waiting for review</h1>");
+    expect(queue).to.contain('<h2 id="own-heading">Your drafts and submissions</h2>');
   });
 });

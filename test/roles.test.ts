@@ -44,6 +44,12 @@ interface Slugs {
   resource: string;
   draftResource: string;
   deletableResources: Record<Who, string>;
+  /** A draft resource written by the member, which its author and the staff may see and edit; its edits drop any file. */
+  memberDraftResource: string;
+  /** Addresses of the uploaded files of a published resource, of the admin's draft, and of the member's draft. */
+  publishedFile: string;
+  draftFile: string;
+  memberDraftFile: string;
 }
 
 const CASES: Case[] = [
@@ -92,10 +98,10 @@ const CASES: Case[] = [
   },
   { name: "read a published resource", allowed: EVERYONE, request: (browser, slugs) => browser.get(`/resources/${slugs.resource}`) },
   { name: "read a draft resource", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/resources/${slugs.draftResource}`) },
-  { name: "open the new resource form", allowed: ["editor", "admin"], request: (browser) => browser.get("/resources/new") },
+  { name: "open the new resource form", allowed: ["member", "editor", "admin"], request: (browser) => browser.get("/resources/new") },
   {
     name: "upload a resource",
-    allowed: ["editor", "admin"],
+    allowed: ["member", "editor", "admin"],
     request: (browser, _slugs, who) => browser.postMultipart("/resources", resourceForm(`Uploaded by ${who}`), { file: { name: "guide.pdf", content: FIXTURES.pdf() } }),
   },
   { name: "open the resource edit form", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(`/resources/${slugs.resource}/edit`) },
@@ -104,6 +110,30 @@ const CASES: Case[] = [
     allowed: ["reviewer", "editor", "admin"],
     request: (browser, slugs, who) => browser.postMultipart(`/resources/${slugs.resource}/edit`, resourceForm(`Resource edited by ${who}`, { link: "https://publisher.example/guide" })),
   },
+  {
+    name: "read a member's draft resource",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.get(`/resources/${slugs.memberDraftResource}`),
+  },
+  {
+    name: "open a member's draft resource to edit",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.get(`/resources/${slugs.memberDraftResource}/edit`),
+  },
+  {
+    name: "save a member's draft resource",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs, who) =>
+      browser.postMultipart(`/resources/${slugs.memberDraftResource}/edit`, resourceForm(`Member draft edited by ${who}`, { link: "https://publisher.example/draft", action: "draft" })),
+  },
+  {
+    name: "comment in a member's draft resource",
+    allowed: ["member", "reviewer", "editor", "admin"],
+    request: (browser, slugs) => browser.post(`/resources/${slugs.memberDraftResource}/review`, { action: "comment", comment: "A note on the draft." }),
+  },
+  { name: "download a published resource's file", allowed: EVERYONE, request: (browser, slugs) => browser.get(slugs.publishedFile) },
+  { name: "download a draft resource's file", allowed: ["reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(slugs.draftFile) },
+  { name: "download a member's draft file", allowed: ["member", "reviewer", "editor", "admin"], request: (browser, slugs) => browser.get(slugs.memberDraftFile) },
   {
     name: "delete a resource",
     allowed: ["editor", "admin"],
@@ -144,7 +174,7 @@ const CASES: Case[] = [
   { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
   { name: "unfollow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }) },
   { name: "change follow approval", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/approval", { required: "false" }) },
-  { name: "open the review queue", allowed: ["reviewer", "editor", "admin"], request: (browser) => browser.get("/review") },
+  { name: "open the review page", allowed: ["member", "reviewer", "editor", "admin"], request: (browser) => browser.get("/review") },
   {
     name: "comment in a practice's review",
     allowed: ["reviewer", "editor", "admin"],
@@ -256,6 +286,18 @@ describe("roles", function () {
       const response = await admin.post("/resources", resourceForm(title, { link: "https://publisher.example/guide", action }));
       return new URL(response.headers.get("location")!, running.origin).pathname.split("/")[2];
     };
+    // Each file has its own content, and so its own hash, so that no other resource makes it public.
+    const uploadedFileOf = async (browser: Browser, title: string, action: string, marker: string) => {
+      const content = Buffer.concat([FIXTURES.pdf(), Buffer.from(marker)]);
+      const response = await browser.postMultipart("/resources", resourceForm(title, { action }), { file: { name: `${marker}.pdf`, content } });
+      const slug = new URL(response.headers.get("location")!, running.origin).pathname.split("/")[2];
+      const resource = await running.instance.store.resources.bySlug(slug);
+      return { slug, href: resource!.file!.href };
+    };
+    const publishedUpload = await uploadedFileOf(admin, "Published upload", "publish", "published");
+    const draftUpload = await uploadedFileOf(admin, "Draft upload", "draft", "draft");
+    const memberDraftUpload = await uploadedFileOf(browsers.get("member")!, "Member draft upload", "draft", "member-draft");
+    const memberDraft = await browsers.get("member")!.post("/resources", resourceForm("Member draft resource", { link: "https://publisher.example/draft", action: "draft" }));
     const deletableResources = {} as Record<Who, string>;
     for (const who of EVERYONE) deletableResources[who] = await resourceSlugOf(`Resource to delete by ${who}`);
     const deletable = {} as Record<Who, string>;
@@ -315,6 +357,10 @@ describe("roles", function () {
       resource: await resourceSlugOf("Shared resource"),
       draftResource: await resourceSlugOf("Draft resource", "draft"),
       deletableResources,
+      memberDraftResource: new URL(memberDraft.headers.get("location")!, running.origin).pathname.split("/")[2],
+      publishedFile: publishedUpload.href,
+      draftFile: draftUpload.href,
+      memberDraftFile: memberDraftUpload.href,
     };
   });
   after(async () => running.stop());

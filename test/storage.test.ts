@@ -135,6 +135,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.resources.insertNew(sampleResource("guide", { iri: "https://a.example/other" })), "slug taken").to.equal(false);
     });
 
+    it("finds the local resources using a file", async () => {
+      const video = { href: `/files/${"b".repeat(64)}.webm`, mediaType: "video/webm", size: 20, name: "talk.webm" };
+      const caption = { href: `/files/${"c".repeat(64)}.vtt`, mediaType: "text/vtt", size: 5, name: "en.vtt" };
+      await store.resources.save(sampleResource("talk", { resourceType: "video", file: video, captions: [{ language: "en", file: caption }], status: "draft" }));
+      await store.resources.save(sampleResource("talk-gone", { file: video, deleted: "2026-02-01T00:00:00.000Z" }));
+      await store.resources.save(sampleResource("talk-copy", { local: false, iri: "https://b.example/r/talk", sourceActor: "https://b.example/actors/org", file: video }));
+      await store.resources.save(sampleResource("other"));
+      const slugs = async (href: string) => (await store.resources.usingFile(href)).map((resource) => resource.slug).sort();
+      expect(await slugs(video.href), "main file, deleted ones included, partner copies left out").to.deep.equal(["talk", "talk-gone"]);
+      expect(await slugs(caption.href), "caption track").to.deep.equal(["talk"]);
+      expect(await slugs(`/files/${"d".repeat(64)}.pdf`), "unused file").to.deep.equal([]);
+    });
+
     it("hides and removes resource copies of a partner", async () => {
       const source = "https://b.example/actors/org";
       await store.resources.save(sampleResource("copy", { local: false, sourceActor: source, iri: "https://b.example/r/1" }));

@@ -56,10 +56,10 @@ export function Layout(props: { context: PageContext; title: string; children: C
               <li><a href="/calendar">${t("learning:nav.calendar")}</a></li>
               <li><a href="/consultations">${t("consultations:nav.consultations")}</a></li>
               <li><a href="/organizations">${t("layout.organizations")}</a></li>
-              ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
+              ${account && account.role !== "reviewer" ? html`<li><a href="/practices/new">${t("layout.newPractice")}</a></li>` : null}
               ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/learning/new">${t("learning:nav.newLearning")}</a></li>` : null}
-              ${account?.role === "admin" || account?.role === "editor" ? html`<li><a href="/resources/new">${t("resources:nav.new")}</a></li>` : null}
-              ${account && account.role !== "member" ? html`<li><a href="/review">${t("layout.review")}</a></li>` : null}
+              ${account && account.role !== "reviewer" ? html`<li><a href="/resources/new">${t("resources:nav.new")}</a></li>` : null}
+              ${account ? html`<li><a href="/review">${t(account.role === "member" ? "layout.ownSubmissions" : "layout.review")}</a></li>` : null}
               ${account && account.role !== "member" ? html`<li><a href="/moderation">${t("layout.moderation")}</a></li>` : null}
               ${account?.role === "admin" ? html`<li><a href="/admin/federation">${t("layout.administration")}</a></li>` : null}
               ${account ? html`<li><a href="/account/profile">${t("layout.profile")}</a></li>` : null}

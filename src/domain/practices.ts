@@ -3,7 +3,7 @@ import type { Account, Store } from "../storage/types.ts";
 import type { DomainEvents } from "./events.ts";
 import { slugify, type Practice, type PracticeFields } from "./practice.ts";
 import { absolute, PATHS } from "./urls.ts";
-import { checkReview, federationChange, isPublic, type ReviewAction } from "./workflow.ts";
+import { checkReview, federationChange, isPublic, recordSubmission, type ReviewAction } from "./workflow.ts";
 
 const log = logger("domain", "practices");
 
@@ -46,7 +46,7 @@ export class PracticeService {
         continue;
       }
       log.info("Created practice {slug} ({status})", { slug, status: practice.status, author: author?.username });
-      if (practice.status === "submitted") await this.#recordSubmission(practice, author);
+      if (practice.status === "submitted") await recordSubmission(this.store, practice.iri, author);
       if (options.publish) await this.events.practicePublished(practice);
       return practice;
     }
@@ -83,7 +83,7 @@ export class PracticeService {
     else if (options.submit && status === "draft") status = "submitted";
     const practice = await this.#save({ ...existing, ...fields }, status);
     log.info("Updated practice {slug}", { slug: practice.slug, status: practice.status });
-    if (status === "submitted" && existing.status === "draft") await this.#recordSubmission(practice, options.by ?? null);
+    if (status === "submitted" && existing.status === "draft") await recordSubmission(this.store, practice.iri, options.by ?? null);
     await this.#announce(existing.status, practice);
     return practice;
   }
@@ -100,11 +100,6 @@ export class PracticeService {
     log.info("Review of practice {slug}: {action} by {username}", { slug: existing.slug, action, username: by.username, status });
     if (status !== existing.status) await this.#announce(existing.status, practice);
     return practice;
-  }
-
-  /** Keeps a submission from the editor in the review history, as a review action would be. */
-  async #recordSubmission(practice: Practice, by: Account | null): Promise<void> {
-    await this.store.reviews.add({ itemIri: practice.iri, accountId: by?.id ?? null, action: "submit", fromStatus: "draft", toStatus: "submitted", comment: "", created: new Date().toISOString() });
   }
 
   async #save(practice: Practice, status: Practice["status"]): Promise<Practice> {

@@ -4,7 +4,7 @@ import { slugify } from "./practice.ts";
 import { missingAccessibility, type CaptionTrack, type Resource, type ResourceFields, type ResourceFile } from "./resource.ts";
 import { initialStatus } from "./practices.ts";
 import { absolute } from "./urls.ts";
-import { checkReview, federationChange, isPublic, type ReviewAction } from "./workflow.ts";
+import { checkReview, federationChange, isPublic, recordSubmission, type ReviewAction } from "./workflow.ts";
 
 const log = logger("domain", "resources");
 
@@ -100,6 +100,7 @@ export class ResourceService {
       };
       if (!(await this.store.resources.insertNew(resource))) continue;
       log.info("Created resource {slug} ({status})", { slug, status: resource.status, author: author?.username });
+      if (resource.status === "submitted") await recordSubmission(this.store, resource.iri, author);
       if (options.publish) await this.events.resourcePublished(resource);
       return resource;
     }
@@ -111,13 +112,14 @@ export class ResourceService {
    * public (Create) or `submit` hands a draft in for review. Editing a
    * public resource sends Update.
    */
-  async update(existing: Resource, fields: ResourceFields, files: ResourceFiles, options: { publish: boolean; submit?: boolean }): Promise<Resource> {
+  async update(existing: Resource, fields: ResourceFields, files: ResourceFiles, options: { publish: boolean; submit?: boolean; by?: Account | null }): Promise<Resource> {
     let status = existing.status;
     if (options.publish && !isPublic(status)) status = "published";
     else if (options.submit && status === "draft") status = "submitted";
     if (isPublic(status)) await this.#checkPublishable({ ...fields, captions: files.captions });
     const resource = await this.#save({ ...existing, ...fields, ...files }, status);
     log.info("Updated resource {slug}", { slug: resource.slug, status: resource.status });
+    if (status === "submitted" && existing.status === "draft") await recordSubmission(this.store, resource.iri, options.by ?? null);
     await this.#announce(existing.status, resource);
     return resource;
   }

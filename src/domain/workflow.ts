@@ -1,4 +1,4 @@
-import type { Account, Role } from "../storage/types.ts";
+import type { Account, Role, Store } from "../storage/types.ts";
 
 /**
  * Status of a practice or resource on its way to readers: written
@@ -83,4 +83,9 @@ export function checkReview(
   if (ACTIONS_NEEDING_COMMENT.includes(action) && !text) throw new ReviewError("commentRequired");
   if (text.length > MAX_REVIEW_COMMENT_LENGTH) throw new ReviewError("commentTooLong");
   return { status: statusAfter(item.status, action), comment: text };
+}
+
+/** Records a submission made from an editor form in the item's review history, as the review's submit step would. */
+export async function recordSubmission(store: Store, itemIri: string, by: Account | null): Promise<void> {
+  await store.reviews.add({ itemIri, accountId: by?.id ?? null, action: "submit", fromStatus: "draft", toStatus: "submitted", comment: "", created: new Date().toISOString() });
 }

@@ -438,6 +438,8 @@ export interface ResourceRepository {
   byIri(iri: string): Promise<Resource | null>;
   bySlug(slug: string): Promise<Resource | null>;
   slugExists(slug: string): Promise<boolean>;
+  /** Local resources, deleted ones included, whose main file or one of whose caption tracks is stored at `href` (`/files/<name>`). */
+  usingFile(href: string): Promise<Resource[]>;
   /** Newest first, by publication or else last change. */
   list(query: ResourceQuery): Promise<{ items: Resource[]; total: number }>;
   /** Removes partner copies that came from one partner; returns how many. */

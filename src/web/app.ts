@@ -25,6 +25,7 @@ import { registerModerationRoutes } from "./routes/moderation.ts";
 import { registerOrganizationRoutes } from "./routes/organizations.ts";
 import { registerPageRoutes } from "./routes/pages.ts";
 import { registerProfileRoutes } from "./routes/profile.ts";
+import { registerMediaRoutes } from "./routes/media.ts";
 import { registerReviewRoutes } from "./routes/review.ts";
 import { registerResourceRoutes, registerResourceTombstones } from "./routes/resources.ts";
 import { isUploadRequest } from "./uploads.ts";
@@ -159,6 +160,7 @@ export function createApp(services: WebServices): express.Express {
   const router = catchingRouter();
   registerAuthRoutes(router, services);
   registerProfileRoutes(router, services);
+  registerMediaRoutes(router, services);
   registerEditorRoutes(router, services);
   registerLearningRoutes(router, services);
   const { showResource } = registerResourceRoutes(router, services);

@@ -40,6 +40,15 @@ export function filesDirectory(dataDir: string): string {
   return path.join(dataDir, "files");
 }
 
+/**
+ * Folder of public images that belong to no resource: copies of remote
+ * reply images and actor pictures, and the organization's logo. They are
+ * served to anyone at /media/NAME, unlike resource files.
+ */
+export function mediaDirectory(dataDir: string): string {
+  return path.join(dataDir, "media");
+}
+
 /** Keeps the first SNIFF_LENGTH bytes and the SHA-256 of a stream passing through. */
 class Inspector extends Transform {
   readonly hash = crypto.createHash("sha256");

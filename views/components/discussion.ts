@@ -64,7 +64,7 @@ function Attachments(props: { context: PageContext; attachments: ReplyAttachment
       ${props.attachments.map((attachment) => {
         if (attachment.kind === "image" && attachment.file) {
           return html`<li><figure>
-            <img src=${`/files/${attachment.file}`} alt=${attachment.description ?? ""} width=${attachment.width ?? undefined} height=${attachment.height ?? undefined} loading="lazy" decoding="async" />
+            <img src=${`/media/${attachment.file}`} alt=${attachment.description ?? ""} width=${attachment.width ?? undefined} height=${attachment.height ?? undefined} loading="lazy" decoding="async" />
             ${attachment.description ? null : html`<figcaption lang=${props.language ? language : undefined}>${t("discussion.imageUndescribed")}</figcaption>`}
           </figure></li>`;
         }

@@ -31,6 +31,7 @@ export function ReviewPanel(props: {
   history: ReviewStep[];
   actions: ReviewAction[];
   comment: string;
+  /** An i18n key: under `errors:` unless it names its own namespace. */
   error: string | null;
 }) {
   const { t, language } = props.context;
@@ -53,7 +54,7 @@ export function ReviewPanel(props: {
             <p class="hint" id="review-comment-hint">${t("review.commentHint")}</p>
             <textarea id="review-comment" name="comment" rows="3" aria-invalid=${props.error ? "true" : undefined}
               aria-describedby=${props.error ? "review-comment-hint review-comment-error" : "review-comment-hint"}>${props.comment}</textarea>
-            ${props.error ? html`<p class="field-error" id="review-comment-error">${t(`errors:${props.error}`)}</p>` : null}
+            ${props.error ? html`<p class="field-error" id="review-comment-error">${t(props.error.includes(":") ? props.error : `errors:${props.error}`)}</p>` : null}
           </div>
           <div class="actions">
             ${props.actions.map((action) => html`<button type="submit" name="action" value=${action} class=${buttonClass(action)}>${t(`review.buttons.${action}`)}</button>`)}
@@ -84,5 +85,26 @@ export function ReviewQueue(props: { context: PageContext; items: QueueItem[] })
           <p>${t(`review.kinds.${item.kind}`)} · ${t(`review.statuses.${item.status}`)} · ${item.author} · <time datetime=${item.updated}>${formatDateTime(language, item.updated)}</time></p>
         </li>`)}
       </ul>`}
+  `;
+}
+
+/**
+ * Renders the reader's own drafts and submissions, newest first. `headed`
+ * adds a heading for pages that list the review queue above it.
+ */
+export function OwnSubmissions(props: { context: PageContext; items: QueueItem[]; headed: boolean }) {
+  const { t, language } = props.context;
+  const ItemHeading = props.headed ? "h3" : "h2";
+  return html`
+    <section aria-labelledby=${props.headed ? "own-heading" : undefined}>
+      ${props.headed ? html`<h2 id="own-heading">${t("review.ownTitle")}</h2>` : null}
+      ${props.items.length === 0 ? html`<p>${t("review.ownEmpty")}</p>` : html`
+        <ul class="partners">
+          ${props.items.map((item) => html`<li class="card">
+            <${ItemHeading}><a href=${item.href}>${item.title}</a><//>
+            <p>${t(`review.kinds.${item.kind}`)} · ${t(`review.statuses.${item.status}`)} · <time datetime=${item.updated}>${formatDateTime(language, item.updated)}</time></p>
+          </li>`)}
+        </ul>`}
+    </section>
   `;
 }

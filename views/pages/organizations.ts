@@ -35,7 +35,7 @@ export function OrganizationsPage(props: {
     <${Layout} context=${props.context} title=${t("organizations.title")}>
       <h1>${t("organizations.title")}</h1>
       <section aria-labelledby="this-organization" class="card">
-        ${profile.logo ? html`<img class="org-logo" src=${`/files/${profile.logo}`} alt="" />` : null}
+        ${profile.logo ? html`<img class="org-logo" src=${`/media/${profile.logo}`} alt="" />` : null}
         <h2 id="this-organization" lang=${name && name.language !== language ? name.language : undefined}>${name?.value ?? props.context.siteName}</h2>
         ${summary ? html`<p lang=${summary.language !== language ? summary.language : undefined}>${summary.value}</p>` : null}
         <dl class="profile">
@@ -52,7 +52,7 @@ export function OrganizationsPage(props: {
         ${props.partners.length === 0 ? html`<p>${t("organizations.noPartners")}</p>` : html`
           <ul class="partners">
             ${props.partners.map((partner) => html`<li class="card">
-              ${partner.logo ? html`<img class="org-logo" src=${`/files/${partner.logo}`} alt="" />` : null}
+              ${partner.logo ? html`<img class="org-logo" src=${`/media/${partner.logo}`} alt="" />` : null}
               <h3>${partner.url ? html`<a href=${partner.url} rel="noopener nofollow">${partner.name}</a>` : partner.name}</h3>
               <p class="handle">${partner.handle}</p>
               <p>${t(`organizations.relations.${partner.relation}`)}${partner.relation !== "follower" ? html` · ${t("organizations.copies", { count: partner.copies })}` : null}</p>
@@ -117,7 +117,7 @@ export function OrganizationEditPage(props: { context: PageContext; form: Record
           <label for=${id("logo")}>${t("organizations.fields.logo")}</label>
           <p class="hint" id=${`${id("logo")}-hint`}>${t("organizations.logoHint")}</p>
           ${form.keptLogo ? html`<input type="hidden" name="keptLogo" value=${form.keptLogo} />
-            <p><img class="org-logo" src=${`/files/${form.keptLogo}`} alt="" /> ${t("organizations.currentLogo")}</p>
+            <p><img class="org-logo" src=${`/media/${form.keptLogo}`} alt="" /> ${t("organizations.currentLogo")}</p>
             <div class="choice"><input type="checkbox" id=${id("removeLogo")} name="removeLogo" /><label for=${id("removeLogo")}>${t("organizations.removeLogo")}</label></div>` : null}
           <input id=${id("logo")} name="logo" type="file" accept=".png,.jpg,.jpeg,.webp,.gif,image/png,image/jpeg,image/webp,image/gif"
             aria-invalid=${errors.logo ? "true" : undefined} aria-describedby=${described("logo", true)} />

@@ -156,6 +156,8 @@ export function ResourceEditorPage(props: {
   action: string;
   isNew: boolean;
   published: boolean;
+  /** For members, whose only way to publication is review: Submit for review instead of Publish. */
+  submitOnly?: boolean;
   maxMegabytes: number;
   requireAccessible: boolean;
   deleteAction: string | null;
@@ -227,8 +229,11 @@ export function ResourceEditorPage(props: {
         <div class="actions">
           ${props.published
             ? html`<button type="submit" name="action" value="publish">${t("editor.saveChanges")}</button>`
-            : html`<button type="submit" name="action" value="publish">${t("editor.publish")}</button>
-                <button type="submit" name="action" value="draft" class="secondary">${t("editor.saveDraft")}</button>`}
+            : props.submitOnly
+              ? html`<button type="submit" name="action" value="submit">${t("review.submitForReview")}</button>
+                  <button type="submit" name="action" value="draft" class="secondary">${t("editor.saveDraft")}</button>`
+              : html`<button type="submit" name="action" value="publish">${t("editor.publish")}</button>
+                  <button type="submit" name="action" value="draft" class="secondary">${t(props.isNew ? "editor.saveDraft" : "review.saveWithoutPublishing")}</button>`}
         </div>
       </form>
       ${props.deleteAction

@@ -81,6 +81,11 @@ export class MongoResourceRepository implements ResourceRepository {
     await this.resources.deleteOne({ _id: iri });
   }
 
+  async usingFile(href: string): Promise<Resource[]> {
+    const documents = await this.resources.find({ "resource.local": true, $or: [{ "resource.file.href": href }, { "resource.captions.file.href": href }] }).toArray();
+    return documents.map((document) => toResource(document)!);
+  }
+
   async sourceActors(): Promise<string[]> {
     return (await this.resources.distinct("resource.sourceActor", { "resource.local": false })).filter((actor): actor is string => typeof actor === "string");
   }

@@ -60,6 +60,16 @@ export class SqliteResourceRepository implements ResourceRepository {
     return this.database.prepare("SELECT 1 FROM resources WHERE slug = ?").get(slug) !== undefined;
   }
 
+  async usingFile(href: string): Promise<Resource[]> {
+    const rows = this.database
+      .prepare(
+        `SELECT data, hidden FROM resources WHERE local = 1 AND (json_extract(data, '$.file.href') = ?
+           OR EXISTS (SELECT 1 FROM json_each(data, '$.captions') WHERE json_extract(json_each.value, '$.file.href') = ?))`,
+      )
+      .all(href, href) as Row[];
+    return rows.map(toResource);
+  }
+
   async list(query: ResourceQuery): Promise<{ items: Resource[]; total: number }> {
     const conditions = ["deleted IS NULL"];
     const parameters: (string | number)[] = [];

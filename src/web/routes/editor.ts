@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response, Router } from "express";
 
 import { validatePracticeFields, type Practice } from "../../domain/practice.ts";
+import type { Resource } from "../../domain/resource.ts";
 import { isPublic } from "../../domain/workflow.ts";
 import type { Account } from "../../storage/types.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
@@ -28,8 +29,11 @@ export function isStaff(account: Account | null): boolean {
   return account !== null && account.role !== "member";
 }
 
-/** Staff edit any local practice; a member edits their own while it is a draft. */
-export function mayEditPractice(account: Account | null, practice: Practice): boolean {
+/**
+ * Staff edit any local practice or resource. A member edits their own only
+ * while it is a draft, which includes one sent back for changes.
+ */
+export function mayEditPractice(account: Account | null, practice: Pick<Practice | Resource, "local" | "authorAccountId" | "status">): boolean {
   if (!practice.local || account === null) return false;
   return isStaff(account) || (practice.authorAccountId === account.id && practice.status === "draft");
 }

@@ -12,7 +12,7 @@ import { html } from "../../../views/html.ts";
 import { OrganizationEditPage, OrganizationsPage, type PartnerView } from "../../../views/pages/organizations.ts";
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
-import { filesDirectory, parseUpload, STORED_FILE_NAME } from "../uploads.ts";
+import { mediaDirectory, parseUpload, STORED_FILE_NAME } from "../uploads.ts";
 import { requireRole } from "./editor.ts";
 
 const log = logger("web", "organizations");
@@ -71,7 +71,7 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
   });
 
   router.post("/admin/organization", admins, async (request, response) => {
-    const directory = filesDirectory(config.dataDir);
+    const directory = mediaDirectory(config.dataDir);
     const form: Record<string, string> = {};
     const errors: Record<string, string> = {};
     let uploaded: string | null = null;
@@ -96,6 +96,7 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
       }
       for (const [key, value] of Object.entries(parsed.fields)) form[key] = [value].flat()[0] ?? "";
       const logo = parsed.files.logo;
+      // parseUpload names every stored file /files/NAME; the logo is served from /media/ instead.
       if (logo?.ok) uploaded = logo.file.href.slice("/files/".length);
       else if (logo) errors.logo = logo.error === "fileTooLarge" ? "logoTooLarge" : "logoType";
     } else {

@@ -25,7 +25,7 @@ import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 import { resourceErrorsToFormFields, resourceFormToInput, resourceToForm, type ErrorParams, type ResourceForm } from "../resource-form.ts";
 import { filesDirectory, keptFile, parseUpload, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
-import { requireRole } from "./editor.ts";
+import { isStaff, mayEditPractice, requireRole, saveOptions } from "./editor.ts";
 import { reviewActions, reviewHistory, seesReview } from "./review.ts";
 import { ReviewPanel } from "../../../views/components/review.ts";
 import { isPublic } from "../../domain/workflow.ts";
@@ -61,14 +61,21 @@ function mayDelete(account: Account | null): boolean {
   return account?.role === "admin" || account?.role === "editor";
 }
 
-function canEdit(account: Account | null, resource: Resource): boolean {
-  return resource.local && account !== null && account.role !== "member";
+/**
+ * Returns whether the reader may see a resource: a public one unless
+ * moderation hid it from readers, and a draft or submission only as its
+ * author or as staff.
+ */
+function maySee(account: Account | null, resource: Resource): boolean {
+  const hiddenFromReader = resource.hidden && (account === null || account.role === "member");
+  return !hiddenFromReader && (isPublic(resource.status) || seesReview(account, resource));
 }
 
 export function registerResourceRoutes(router: Router, services: WebServices) {
   const { store, config, resources } = services;
   const editors = requireRole(services, ["admin", "editor"]);
-  const reviewers = requireRole(services, ["admin", "editor", "reviewer"]);
+  const writers = requireRole(services, ["admin", "editor", "member"]);
+  const signedIn = requireRole(services, ["admin", "editor", "reviewer", "member"]);
   const admins = requireRole(services, ["admin"]);
   const directory = filesDirectory(config.dataDir);
   const maxMegabytes = Math.round((config.maxUploadBytes / (1024 * 1024)) * 100) / 100;
@@ -85,15 +92,17 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     sendPage(
       response,
       html`<${ResourceEditorPage} context=${context} form=${form} errors=${errors} params=${params} action=${action} isNew=${existing === null}
-        published=${existing !== null && isPublic(existing.status)} maxMegabytes=${maxMegabytes} requireAccessible=${await requiresAccessibleMedia(store)}
+        published=${existing !== null && isPublic(existing.status)} submitOnly=${!isStaff(response.locals.account)} maxMegabytes=${maxMegabytes} requireAccessible=${await requiresAccessibleMedia(store)}
         deleteAction=${existing && mayDelete(response.locals.account) ? `${resourcePath(existing)}/delete` : null} />`,
       status,
     );
   }
 
+  /** Returns the resource if the reader may edit it, as mayEditPractice decides for practices, and sends 404 otherwise. */
   async function editable(request: Request, response: Response): Promise<Resource | null> {
     const resource = await store.resources.bySlug(String(request.params.slug));
-    if (resource && resource.local && !resource.deleted) return resource;
+    const account = response.locals.account as Account | null;
+    if (resource && resource.local && !resource.deleted && (mayDelete(account) || mayEditPractice(account, resource))) return resource;
     await notFound(request, response);
     return null;
   }
@@ -173,7 +182,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     return { form, errors, params, value: result.ok ? result.value : null, files };
   }
 
-  router.get("/resources/new", editors, async (request, response) => {
+  router.get("/resources/new", writers, async (request, response) => {
     await showEditor(request, response, { licence: "CC-BY-4.0", primaryLanguage: response.locals.language, languages: [response.locals.language] }, {}, {}, null);
   });
 
@@ -182,11 +191,13 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     if (!submission) return;
     const { form, errors, params, value, files } = submission;
     if (Object.keys(errors).length > 0 || !value) return showEditor(request, response, form, errors, params, existing);
-    const publish = form.action !== "draft";
+    const account = response.locals.account as Account;
+    const options = saveOptions(account, form.action);
     try {
-      const saved = existing ? await resources.update(existing, value, files, { publish }) : await resources.create(value, files, response.locals.account, { publish });
-      let notice = saved.status === "published" ? "published" : "draftSaved";
-      if (existing) notice = "saved";
+      const saved = existing ? await resources.update(existing, value, files, { ...options, by: account }) : await resources.create(value, files, account, options);
+      const notices: Partial<Record<Resource["status"], string>> = { published: "published", submitted: "submitted" };
+      let notice = notices[saved.status] ?? "draftSaved";
+      if (existing) notice = saved.status === "submitted" && existing.status === "draft" ? "submitted" : "saved";
       response.redirect(303, `${resourcePath(saved)}?notice=${notice}`);
     } catch (error) {
       if (!(error instanceof InaccessibleMediaError)) throw error;
@@ -194,14 +205,14 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     }
   }
 
-  router.post("/resources", editors, (request, response) => save(request, response, null));
+  router.post("/resources", writers, (request, response) => save(request, response, null));
 
-  router.get("/resources/:slug/edit", reviewers, async (request, response) => {
+  router.get("/resources/:slug/edit", signedIn, async (request, response) => {
     const resource = await editable(request, response);
     if (resource) await showEditor(request, response, resourceToForm(resource), {}, {}, resource);
   });
 
-  router.post("/resources/:slug/edit", reviewers, async (request, response) => {
+  router.post("/resources/:slug/edit", signedIn, async (request, response) => {
     const resource = await editable(request, response);
     if (resource) await save(request, response, resource);
   });
@@ -227,8 +238,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     // Notices of the discussion and its moderation ("replyPosted", "replyHidden") come from the common translations.
     if (notice) context.notice = context.t(`resources:notices.${notice}`, { defaultValue: "" }) || context.notice;
     const account = context.account;
-    const hiddenFromReader = resource?.hidden && (account === null || account.role === "member");
-    if (!resource || hiddenFromReader || (!isPublic(resource.status) && !seesReview(account, resource))) return notFound(request, response);
+    if (!resource || !maySee(account, resource)) return notFound(request, response);
     if (resource.deleted) {
       return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:gone.title")} message=${context.t("resources:gone.message")} />`, 410);
     }
@@ -244,7 +254,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     const { replies, likes, shares, replyTo } = await loadDiscussion(store, request, resource.iri);
     sendPage(
       response,
-      html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${canEdit(account, resource)} review=${review}
+      html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${mayEditPractice(account, resource)} review=${review}
         replies=${replies} likes=${likes} shares=${shares} replyTo=${replyTo} replyForm=${replyForm} />`,
       status,
     );
@@ -253,8 +263,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
   /** Adds a member's reply to a published resource's discussion; any other resource gets the page showResource sends for it. */
   async function reply(request: Request, response: Response, resource: Resource | null) {
     const account = response.locals.account as Account | null;
-    const hiddenFromReader = resource?.hidden && (account === null || account.role === "member");
-    if (!resource || hiddenFromReader || resource.deleted || !isPublic(resource.status)) return showResource(request, response, resource);
+    if (!resource || !maySee(account, resource) || resource.deleted || !isPublic(resource.status)) return showResource(request, response, resource);
     await receiveReply(services, request, response, {
       rootIri: resource.iri,
       pagePath: resourcePath(resource),
@@ -283,17 +292,31 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     await showResource(request, response, resource);
   });
 
-  // Stored files are named by their content's hash, so they never change and may be cached for good.
-  // NOTE: a file is served to anyone who has its address, including the file of a draft or a deleted resource.
+  /**
+   * Serves a stored file to those who may see a resource that uses it: anyone
+   * for a public resource, only its author and the staff for a draft or a
+   * submission. A file no live resource uses, such as one left by a rejected
+   * form or a deleted resource, is not served at all. Names are the SHA-256 of
+   * the content, so they cannot be guessed, but an address copied from a draft
+   * must still not open it for other readers.
+   */
   router.get("/files/:name", async (request, response) => {
     const name = request.params.name;
     const mediaType = STORED_FILE_NAME.test(name) ? mediaTypeOfExtension(name.split(".")[1]) : null;
     if (!mediaType || !fs.existsSync(path.join(directory, name))) return notFound(request, response);
+    const resourcesUsingFile = (await store.resources.usingFile(`/files/${name}`)).filter((resource) => !resource.deleted);
+    const isPublicFile = resourcesUsingFile.some((resource) => maySee(null, resource));
+    if (!isPublicFile && !resourcesUsingFile.some((resource) => maySee(response.locals.account as Account | null, resource))) return notFound(request, response);
     response.setHeader("Content-Type", mediaType === "text/vtt" ? "text/vtt; charset=utf-8" : mediaType);
     if (!INLINE_TYPES.test(mediaType)) response.setHeader("Content-Disposition", "attachment");
+    // A public file never changes under its hash, so caches may keep it for a year. A draft's file is cached
+    // only by the reader's browser, which revalidates it on each request so that a later withdrawal takes effect.
+    // NOTE: a file cached as public stays in shared caches for up to a year after its resource is withdrawn.
+    const caching = isPublicFile ? { maxAge: "365d", immutable: true } : { cacheControl: false };
+    if (!isPublicFile) response.setHeader("Cache-Control", "private, no-cache");
     // express's sendFile (through the send module) returns 206 for a single byte range and sets Accept-Ranges.
     await new Promise<void>((resolve, reject) => {
-      response.sendFile(name, { root: directory, dotfiles: "deny", maxAge: "365d", immutable: true, acceptRanges: true, lastModified: false }, (error) => {
+      response.sendFile(name, { root: directory, dotfiles: "deny", ...caching, acceptRanges: true, lastModified: false }, (error) => {
         const failure = error as (Error & { status?: number; headers?: Record<string, string> }) | undefined;
         if (!failure || response.headersSent) return resolve();
         // The send module reports 416 (with its Content-Range header) and 412 as errors that carry the status to send.

@@ -2,16 +2,20 @@ import type { Request, Response, Router } from "express";
 
 import type { Practice } from "../../domain/practice.ts";
 import { ReviewError } from "../../domain/practices.ts";
-import type { Resource } from "../../domain/resource.ts";
+import { missingAccessibilityKey, type Resource } from "../../domain/resource.ts";
+import { InaccessibleMediaError } from "../../domain/resources.ts";
 import { pickLanguage } from "../../domain/text.ts";
-import { allowedActions, REVIEW_ACTIONS, type ReviewAction } from "../../domain/workflow.ts";
+import { allowedActions, isPublic, REVIEW_ACTIONS, type ReviewAction } from "../../domain/workflow.ts";
+import { logger } from "../../logging.ts";
 import type { Account, Store } from "../../storage/types.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
-import { ReviewQueue, type QueueItem, type ReviewStep } from "../../../views/components/review.ts";
+import { OwnSubmissions, ReviewQueue, type QueueItem, type ReviewStep } from "../../../views/components/review.ts";
 import { html } from "../../../views/html.ts";
 import { Layout } from "../../../views/layout.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
-import { requireRole } from "./editor.ts";
+import { isStaff, requireRole } from "./editor.ts";
+
+const log = logger("web", "review");
 
 /** Loads the review history of an item, with names, for its review panel. */
 export async function reviewHistory(store: Store, itemIri: string): Promise<ReviewStep[]> {
@@ -45,7 +49,6 @@ export function registerReviewRoutes(
 ): void {
   const { store } = services;
   const signedIn = requireRole(services, ["admin", "editor", "reviewer", "member"]);
-  const staff = requireRole(services, ["admin", "editor", "reviewer"]);
 
   async function notFound(request: Request, response: Response) {
     const context = await pageContext(services, request, response);
@@ -82,35 +85,56 @@ export function registerReviewRoutes(
       const saved = await services.resources.review(resource, action, account, comment);
       response.redirect(303, `/resources/${encodeURIComponent(saved.slug)}?notice=review.${action}#review-heading`);
     } catch (error) {
+      if (error instanceof InaccessibleMediaError) {
+        log.info("Publishing resource {slug} was held back because it lacks {missing}", { slug: resource.slug, missing: error.missing, username: account.username });
+        return show.resource(request, response, resource, { comment, error: `resources:errors.inaccessibleReview.${missingAccessibilityKey(error.missing)}` }, 422);
+      }
       if (!(error instanceof ReviewError)) throw error;
       await show.resource(request, response, resource, { comment, error: `review.${error.code}` }, error.code === "notAllowed" ? 403 : 422);
     }
   });
 
-  router.get("/review", staff, async (request, response) => {
+  /**
+   * Lists what waits for review, for the staff, and the reader's own drafts
+   * and submissions, so a member finds what they handed in and what came
+   * back with a request for changes.
+   */
+  router.get("/review", signedIn, async (request, response) => {
     const context = await pageContext(services, request, response);
+    const account = response.locals.account as Account;
     const waiting = (status: string) => status === "submitted" || status === "in_review";
-    const items: QueueItem[] = [];
+    const queue: QueueItem[] = [];
+    const own: QueueItem[] = [];
     const names = new Map<number, string>();
     const author = async (id: number | null) => {
       if (id === null) return "?";
       if (!names.has(id)) names.set(id, (await store.accounts.byId(id))?.displayName ?? "?");
       return names.get(id)!;
     };
+    const addToLists = async (item: Practice | Resource, link: Pick<QueueItem, "title" | "href" | "kind">) => {
+      const inQueue = isStaff(account) && waiting(item.status);
+      const isOwn = item.authorAccountId === account.id && !isPublic(item.status);
+      if (!inQueue && !isOwn) return;
+      const entry: QueueItem = { ...link, status: item.status, author: await author(item.authorAccountId), updated: item.updated };
+      if (inQueue) queue.push(entry);
+      if (isOwn) own.push(entry);
+    };
+    // TODO: query the store for waiting and own items once an instance has more than 1,000 local items of a kind, because these scans stop there.
     for (const practice of (await store.practices.list({ local: true, includeDrafts: true, limit: 1000, offset: 0 })).items) {
-      if (!waiting(practice.status)) continue;
       const title = pickLanguage(practice.text, context.language, practice.primaryLanguage)?.value.title ?? practice.slug;
-      items.push({ title, href: practicePath(practice), kind: "practice", status: practice.status, author: await author(practice.authorAccountId), updated: practice.updated });
+      await addToLists(practice, { title, href: practicePath(practice), kind: "practice" });
     }
     for (const resource of (await store.resources.list({ local: true, includeDrafts: true, limit: 1000, offset: 0 })).items) {
-      if (!waiting(resource.status)) continue;
       const title = pickLanguage(resource.text, context.language, resource.primaryLanguage)?.value.title ?? resource.slug;
-      items.push({ title, href: `/resources/${encodeURIComponent(resource.slug)}`, kind: "resource", status: resource.status, author: await author(resource.authorAccountId), updated: resource.updated });
+      await addToLists(resource, { title, href: `/resources/${encodeURIComponent(resource.slug)}`, kind: "resource" });
     }
-    items.sort((a, b) => a.updated.localeCompare(b.updated));
-    sendPage(response, html`<${Layout} context=${context} title=${context.t("review.queueTitle")}>
-      <h1>${context.t("review.queueTitle")}</h1>
-      <${ReviewQueue} context=${context} items=${items} />
+    queue.sort((a, b) => a.updated.localeCompare(b.updated));
+    own.sort((a, b) => b.updated.localeCompare(a.updated));
+    const title = context.t(isStaff(account) ? "review.queueTitle" : "review.ownTitle");
+    sendPage(response, html`<${Layout} context=${context} title=${title}>
+      <h1>${title}</h1>
+      ${isStaff(account) ? html`<${ReviewQueue} context=${context} items=${queue} />` : null}
+      <${OwnSubmissions} context=${context} items=${own} headed=${isStaff(account)} />
     <//>`);
   });
 }
