@@ -96,6 +96,20 @@ describe("resources over HTTP", () => {
     expect(saved?.file?.name).to.equal("kept.pdf");
   });
 
+  it("does not let another session claim a kept file", async () => {
+    const response = await editor.postMultipart("/resources", resourceForm("Someone's file", { publisher: "" }), { file: { name: "private.pdf", content: FIXTURES.pdf() } });
+    const kept = /name="keptFile" value="([^"]*)"/.exec(await response.text())![1].replace(/&quot;/g, '"');
+    await addAccount(running.instance, "other_editor", "editor");
+    const other = new Browser(running.origin);
+    await other.signIn("other_editor");
+    // The same hidden field from another session, and one naming the file with no proof at all.
+    for (const claimed of [kept, JSON.stringify({ href: JSON.parse(kept).href, name: "private.pdf" })]) {
+      const attempt = await other.postMultipart("/resources", { ...resourceForm("Claimed file"), keptFile: claimed });
+      expect(attempt.status, claimed).to.equal(422);
+      expect(await attempt.text()).to.contain('id="field-file-error"');
+    }
+  });
+
   it("answers 400 to a cut-off upload", async () => {
     await editor.get("/");
     const boundary = "----minga-test";

@@ -171,20 +171,36 @@ function tokensMatch(expected: string, given: string): boolean {
 }
 
 /**
- * Reads back a file the form carried over from an earlier post, as a hidden
- * field holding its JSON. Only a stored file's name is trusted, and its size
- * and type are read from the disk again.
+ * Returns the proof that this session uploaded a file: an HMAC of its
+ * address keyed by the session's CSRF token, so a kept-file field naming a
+ * file someone else uploaded is not trusted.
  */
-export function keptFile(value: string | string[] | undefined, directory: string): ResourceFile | null {
+export function keptFileProof(href: string, csrfToken: string): string {
+  return crypto.createHmac("sha256", csrfToken).update(href).digest("hex");
+}
+
+/**
+ * Reads back a file the form carried over from an earlier post, as a hidden
+ * field holding its JSON. The file must be one the resource already has, or
+ * carry the proof that this session uploaded it. Only its stored name is
+ * trusted beyond that: size and type are read from the disk again.
+ */
+export function keptFile(
+  value: string | string[] | undefined,
+  directory: string,
+  trust: { csrfToken: string; ownFiles: Set<string> },
+): ResourceFile | null {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return null;
-  let parsed: { href?: unknown; name?: unknown };
+  let parsed: { href?: unknown; name?: unknown; proof?: unknown };
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
     return null;
   }
   if (typeof parsed.href !== "string" || !parsed.href.startsWith("/files/")) return null;
+  const proven = typeof parsed.proof === "string" && tokensMatch(keptFileProof(parsed.href, trust.csrfToken), parsed.proof);
+  if (!trust.ownFiles.has(parsed.href) && !proven) return null;
   const storedName = parsed.href.slice("/files/".length);
   if (!STORED_FILE_NAME.test(storedName)) return null;
   const stats = fs.statSync(path.join(directory, storedName), { throwIfNoEntry: false });

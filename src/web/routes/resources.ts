@@ -24,7 +24,7 @@ import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 import { resourceErrorsToFormFields, resourceFormToInput, resourceToForm, type ErrorParams, type ResourceForm } from "../resource-form.ts";
-import { filesDirectory, keptFile, parseUpload, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
+import { filesDirectory, keptFile, keptFileProof, parseUpload, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
 import { isStaff, mayEditPractice, requireRole, saveOptions } from "./editor.ts";
 import { reviewActions, reviewHistory, seesReview } from "./review.ts";
 import { ReviewPanel } from "../../../views/components/review.ts";
@@ -112,7 +112,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
    * resource keeps, and validates it. Sends the CSRF rejection itself and
    * then returns null.
    */
-  async function readSubmission(request: Request, response: Response) {
+  async function readSubmission(request: Request, response: Response, existing: Resource | null) {
     let form: ResourceForm;
     let uploads: Record<string, UploadResult> = {};
     if (request.is("multipart/form-data")) {
@@ -145,10 +145,13 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
 
     const errors: Record<string, string> = {};
     const params: ErrorParams = {};
+    const csrfToken = String(response.locals.csrfToken ?? "");
+    // A kept file must be one this resource already has, or one this session uploaded (its proof is keyed by the session's token).
+    const ownFiles = new Set([existing?.file?.href, ...(existing?.captions ?? []).map((caption) => caption.file.href)].filter((href): href is string => Boolean(href)));
     const uploadedOrKept = (field: string, keptField: string, removeField: string): ResourceFile | null => {
       const upload = uploads[field];
       if (upload?.ok) {
-        form[keptField] = JSON.stringify(upload.file);
+        form[keptField] = JSON.stringify({ ...upload.file, proof: keptFileProof(upload.file.href, csrfToken) });
         return upload.file;
       }
       if (upload && !upload.ok) {
@@ -159,7 +162,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
         delete form[keptField];
         return null;
       }
-      return keptFile(form[keptField], directory);
+      return keptFile(form[keptField], directory, { csrfToken, ownFiles });
     };
 
     const file = uploadedOrKept("file", "keptFile", "removeFile");
@@ -187,7 +190,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
   });
 
   async function save(request: Request, response: Response, existing: Resource | null) {
-    const submission = await readSubmission(request, response);
+    const submission = await readSubmission(request, response, existing);
     if (!submission) return;
     const { form, errors, params, value, files } = submission;
     if (Object.keys(errors).length > 0 || !value) return showEditor(request, response, form, errors, params, existing);
