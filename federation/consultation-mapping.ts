@@ -22,6 +22,8 @@ export interface ConsultationLinks {
   origin: string;
   followers: string;
   replies: string;
+  /** The collection of the item and every reply in its discussion (FEP-7888), served as the object's `context`. */
+  context: string;
   themeUrl: (theme: string) => string;
 }
 
@@ -124,6 +126,7 @@ export function consultationToArticle(item: Consultation, links: ConsultationLin
     themes: item.themes,
     tag: item.themes.map((theme) => ({ type: "Hashtag", name: `#${THEMES[theme as Theme] ?? theme}`, href: links.themeUrl(theme) })),
     replies: links.replies,
+    context: links.context,
   };
   if (item.outcome && Object.keys(item.outcome).length > 0) article.consultationOutcome = item.outcome;
   if (consultationState(item, now) === "closed") article.closed = item.closes;

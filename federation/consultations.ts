@@ -12,6 +12,7 @@ import { record, sameOrigin } from "./inbox/journal.ts";
 import { compactEvent } from "./learning-mapping.ts";
 import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
 import { toInstant } from "./time.ts";
+import { threadContextUrl } from "./thread-context.ts";
 
 const log = logger("federation", "consultation");
 
@@ -27,6 +28,7 @@ export function consultationDocument(services: Pick<FederationServices, "config"
       origin: config.origin,
       followers: groupFollowers,
       replies: absolute(config.origin, consultationRepliesPath(item.slug)),
+      context: threadContextUrl(config.origin, "consultation", item.slug),
       themeUrl: (theme) => absolute(config.origin, PATHS.library(theme)),
     },
     now,

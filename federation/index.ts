@@ -21,6 +21,7 @@ import { registerOutbox } from "./outbox.ts";
 import { registerResourceObjects } from "./resources.ts";
 import { Outbound } from "./outbound.ts";
 import type { FederationServices } from "./services.ts";
+import { registerThreadContexts } from "./thread-context.ts";
 
 const log = logger("federation", "setup");
 
@@ -114,6 +115,7 @@ export function createMingaFederation(database: DatabaseSync, services: Federati
 
   registerActors(federation);
   registerObjects(federation);
+  registerThreadContexts(federation);
   registerOutbox(federation);
   registerLearningObjects(federation);
   registerResourceObjects(federation);

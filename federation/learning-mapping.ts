@@ -28,6 +28,8 @@ export interface EventLinks {
   followers: string;
   /** The OrderedCollection of the replies in the learning opportunity's discussion. */
   replies: string;
+  /** The collection of the item and every reply in its discussion (FEP-7888), served as the object's `context`. */
+  context: string;
   themeUrl: (theme: string) => string;
 }
 
@@ -96,6 +98,7 @@ export function learningToEvent(item: LearningOpportunity, links: EventLinks): J
     to: [PUBLIC_COLLECTION],
     cc: [links.followers],
     replies: links.replies,
+    context: links.context,
     startTime: item.start,
     timezone: item.timeZone,
     isOnline: item.onlineUrl !== null,

@@ -11,6 +11,7 @@ import { record, sameOrigin } from "./inbox/journal.ts";
 import { compactEvent, eventToLearningFields, learningToEvent } from "./learning-mapping.ts";
 import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
 import { toInstant } from "./time.ts";
+import { threadContextUrl } from "./thread-context.ts";
 
 const log = logger("federation", "learning");
 
@@ -23,6 +24,7 @@ export async function buildEvent(ctx: Ctx, item: LearningOpportunity): Promise<E
     origin: config.origin,
     followers: ctx.getFollowersUri(config.organizationHandle).href,
     replies: absolute(config.origin, learningRepliesPath(item.slug)),
+    context: threadContextUrl(config.origin, "learning", item.slug),
     themeUrl: (theme) => absolute(config.origin, PATHS.library(theme)),
   });
   // Parsing our own JSON gives an Event that serializes back to exactly this JSON when served by id.

@@ -11,6 +11,8 @@ export interface ArticleLinks {
   group: string;
   followers: string;
   replies: string;
+  /** The collection of the item and every reply in its discussion (FEP-7888), served as the object's `context`. */
+  context: string;
   themeUrl: (theme: string) => string;
 }
 
@@ -64,6 +66,7 @@ export function practiceToArticle(practice: Practice, links: ArticleLinks, count
       href: links.themeUrl(theme),
     })),
     replies: { id: links.replies, type: "OrderedCollection", totalItems: counts.replies },
+    context: links.context,
     likes: { id: `${practice.iri}#likes`, type: "Collection", totalItems: counts.likes },
     shares: { id: `${practice.iri}#shares`, type: "Collection", totalItems: counts.shares },
     primaryLanguage: primary,

@@ -10,6 +10,7 @@ import type { Reply } from "../src/storage/types.ts";
 import { createOfflineContextLoader, PUBLIC_COLLECTION } from "./context.ts";
 import { sameOrigin } from "./inbox/journal.ts";
 import { practiceToArticle } from "./mapping.ts";
+import { replyThreadContext, threadContextUrl } from "./thread-context.ts";
 import type { FederationServices } from "./services.ts";
 import { toInstant } from "./time.ts";
 
@@ -26,6 +27,7 @@ export async function buildArticle(ctx: Context, practice: Practice): Promise<Ar
       group: ctx.getActorUri(config.organizationHandle).href,
       followers: ctx.getFollowersUri(config.organizationHandle).href,
       replies: absolute(config.origin, PATHS.practiceReplies(practice.slug)),
+      context: threadContextUrl(config.origin, "practice", practice.slug),
       themeUrl: (theme) => absolute(config.origin, PATHS.library(theme)),
     },
     { likes: reactions.like, shares: reactions.announce, replies },
@@ -70,7 +72,7 @@ export async function replyMentions(ctx: Context, reply: Reply): Promise<Mention
 }
 
 /** Builds the Note for a local member's reply. */
-export function buildNote(ctx: Context, reply: Reply, authorUsername: string, mentions: Mentioned[]): Note {
+export function buildNote(ctx: Context, reply: Reply, authorUsername: string, mentions: Mentioned[], threadContext: URL | null = null): Note {
   const { config } = ctx.data;
   return new Note({
     id: new URL(reply.iri),
@@ -78,6 +80,7 @@ export function buildNote(ctx: Context, reply: Reply, authorUsername: string, me
     contents: reply.language ? [reply.contentHtml, new LanguageString(reply.contentHtml, reply.language)] : [reply.contentHtml],
     mediaType: "text/html",
     replyTarget: new URL(reply.inReplyTo),
+    contexts: threadContext ? [threadContext] : [],
     url: new URL(reply.url ?? reply.iri),
     published: toInstant(reply.published),
     updated: reply.updated ? toInstant(reply.updated) : null,
@@ -100,7 +103,7 @@ export function registerObjects(federation: Federation<FederationServices>): voi
     const reply = await store.replies.byIri(absolute(config.origin, PATHS.reply(values.id)));
     if (!reply || !reply.local || reply.deleted || reply.hidden || reply.authorAccountId === null) return null;
     const author = await store.accounts.byId(reply.authorAccountId);
-    return author ? buildNote(ctx, reply, author.username, await replyMentions(ctx, reply)) : null;
+    return author ? buildNote(ctx, reply, author.username, await replyMentions(ctx, reply), await replyThreadContext(store, config.origin, reply.rootIri)) : null;
   });
 
   federation

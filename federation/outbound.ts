@@ -10,6 +10,7 @@ import type { Reply } from "../src/storage/types.ts";
 import { PUBLIC_COLLECTION } from "./context.ts";
 import { sameOrigin } from "./inbox/journal.ts";
 import { buildGroup, buildPerson } from "./actors.ts";
+import { replyThreadContext } from "./thread-context.ts";
 import { buildArticle, buildNote, practiceCreateId, replyMentions } from "./objects.ts";
 import { sendResourceActivity } from "./resources.ts";
 import type { Resource } from "../src/domain/resource.ts";
@@ -175,7 +176,7 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
           new Create({
             id: new URL(`${reply.iri}#create`),
             actor: ctx.getActorUri(author.username),
-            object: buildNote(ctx, reply, author.username, await replyMentions(ctx, reply)),
+            object: buildNote(ctx, reply, author.username, await replyMentions(ctx, reply), await replyThreadContext(this.services.store, this.services.config.origin, reply.rootIri)),
             published: toInstant(reply.published),
             to: new URL(PUBLIC_COLLECTION),
             ccs: recipients.map((recipient) => recipient.id!),

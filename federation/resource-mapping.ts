@@ -38,6 +38,8 @@ export interface ResourceLinks {
   followers: string;
   /** The OrderedCollection of the replies in the resource's discussion. */
   replies: string;
+  /** The collection of the item and every reply in its discussion (FEP-7888), served as the object's `context`. */
+  context: string;
   themeUrl: (theme: string) => string;
 }
 
@@ -117,6 +119,7 @@ export function resourceToObject(resource: Resource, links: ResourceLinks): Json
     to: [PUBLIC_COLLECTION],
     cc: [links.followers],
     replies: links.replies,
+    context: links.context,
     tag: resource.themes.map((theme) => ({ type: "Hashtag", name: `#${THEMES[theme as Theme] ?? theme}`, href: links.themeUrl(theme) })),
     primaryLanguage: primary,
     resourceType: resource.resourceType,

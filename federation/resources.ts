@@ -13,6 +13,7 @@ import { activityTypeOf, objectToResourceFields, RESOURCE_COMPACTION_CONTEXT, re
 import { INSTANCE_ACTOR, type FederationServices } from "./services.ts";
 import { toInstant } from "./time.ts";
 import jsonld from "jsonld";
+import { threadContextUrl } from "./thread-context.ts";
 
 const log = logger("federation", "resources");
 
@@ -25,6 +26,7 @@ export async function buildResourceObject(ctx: Ctx, resource: Resource): Promise
     origin: config.origin,
     followers: ctx.getFollowersUri(config.organizationHandle).href,
     replies: absolute(config.origin, resourceRepliesPath(resource.slug)),
+    context: threadContextUrl(config.origin, "resource", resource.slug),
     themeUrl: (theme) => absolute(config.origin, PATHS.library(theme)),
   });
   const loader = createOfflineContextLoader(config.origin);

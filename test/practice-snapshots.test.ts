@@ -73,6 +73,7 @@ async function served(practice: Practice): Promise<unknown> {
       group: `${ORIGIN}/actors/org`,
       followers: `${ORIGIN}/actors/org/followers`,
       replies: `${practice.iri}/replies`,
+      context: `${ORIGIN}/contexts/practice/${practice.slug}`,
       themeUrl: (theme) => `${ORIGIN}/library?theme=${theme}`,
     },
     { likes: 2, shares: 1, replies: 3 },

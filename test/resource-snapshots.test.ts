@@ -73,6 +73,7 @@ async function served(resource: Resource): Promise<unknown> {
     origin: ORIGIN,
     followers: `${ORIGIN}/actors/org/followers`,
     replies: `${ORIGIN}/resources/${resource.slug}/replies`,
+    context: `${ORIGIN}/contexts/resource/${resource.slug}`,
     themeUrl: (theme) => `${ORIGIN}/library?theme=${theme}`,
   });
   const loader = createOfflineContextLoader(ORIGIN);
@@ -97,7 +98,7 @@ describe("resource JSON-LD snapshots", () => {
   }
 
   it("reads its own video back", () => {
-    const json = resourceToObject(SAMPLES["resource-video"], { origin: ORIGIN, followers: `${ORIGIN}/actors/org/followers`, replies: `${ORIGIN}/resources/video/replies`, themeUrl: () => ORIGIN });
+    const json = resourceToObject(SAMPLES["resource-video"], { origin: ORIGIN, followers: `${ORIGIN}/actors/org/followers`, replies: `${ORIGIN}/resources/video/replies`, context: `${ORIGIN}/contexts/resource/video`, themeUrl: () => ORIGIN });
     const parsed = objectToResourceFields(json, "fallback");
     expect(parsed.ok).to.equal(true);
     if (!parsed.ok) return;
