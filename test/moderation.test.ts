@@ -374,6 +374,18 @@ describe("moderation", function () {
     expect(text).to.contain("editor");
     expect((await editor.get("/admin/audit")).status).to.equal(403);
   });
+  it("closes hidden partner copies to members' replies", async () => {
+    const local = (await running.instance.store.practices.byIri(practiceIri))!;
+    const copy = {
+      ...local, iri: "https://hidden.example/practices/copy", slug: "hidden-example-copy", local: false, url: "https://hidden.example/practices/copy",
+      attributedTo: "https://hidden.example/actor", sourceActor: "https://hidden.example/actor", authorAccountId: null, bodyHtml: {}, hidden: "domain:hidden.example",
+    };
+    await running.instance.store.practices.save(copy);
+    await running.instance.store.practices.setHiddenForSource(copy.sourceActor, "domain:hidden.example");
+    const response = await alice.post("/library/hidden-example-copy/replies", { content: "A reply to a hidden copy", language: "en" });
+    expect(response.status).to.equal(404);
+    expect(await running.instance.store.replies.countForRoot(copy.iri)).to.equal(0);
+  });
 });
 
 describe("rate limits", function () {

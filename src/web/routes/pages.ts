@@ -8,7 +8,7 @@ import { organizationProfile } from "../../domain/organization.ts";
 import type { Practice } from "../../domain/practice.ts";
 import { absolute, PATHS } from "../../domain/urls.ts";
 import { THEME_IDS } from "../../domain/vocabulary.ts";
-import type { Store } from "../../storage/types.ts";
+import type { Account, Store } from "../../storage/types.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
 import { HomePage } from "../../../views/pages/home.ts";
@@ -107,7 +107,10 @@ export function registerPageRoutes(router: Router, services: WebServices) {
   });
 
   async function reply(request: Request, response: Response, practice: Practice | null) {
-    if (!practice || practice.deleted || !isPublic(practice.status)) return showPractice(request, response, practice);
+    const account = response.locals.account as Account | null;
+    // A copy that moderation hid is closed to members' replies, as it is to their reading.
+    const hiddenFromReader = practice?.hidden && (account === null || account.role === "member");
+    if (!practice || hiddenFromReader || practice.deleted || !isPublic(practice.status)) return showPractice(request, response, practice);
     await receiveReply(services, request, response, {
       rootIri: practice.iri,
       pagePath: practicePath(practice),
