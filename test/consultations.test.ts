@@ -116,6 +116,7 @@ describe("consultations over HTTP", () => {
     const page = await response.text();
     expect(page).to.contain("This consultation is closed, so your reply was not sent.");
     expect(page).to.match(/<textarea id="reply-content"[^>]*aria-invalid="true"[^>]*>Too late, but still typed\.<\/textarea>/);
+    expect(page, "the error is also summarised at the top, linked to the field").to.match(/class="error-summary"[\s\S]*<a href="#reply-content">/);
     const item = (await running.instance.store.consultations.bySlug(slug))!;
     expect(await running.instance.store.replies.countForRoot(item.iri)).to.equal(0);
   });
@@ -138,6 +139,17 @@ describe("consultations over HTTP", () => {
     expect(reply?.rootIri).to.equal(iri);
     const threaded = await remoteReply(id, "A reply to the reply.");
     expect((await running.instance.store.replies.byIri(threaded.id))?.rootIri, "a reply to a submission belongs to the consultation").to.equal(iri);
+  });
+
+  it("counts a fediverse like of a consultation", async () => {
+    const slug = await create("Liked from the fediverse");
+    const iri = `${running.origin}/consultations/${slug}`;
+    const response = await remote.post(`${running.origin}/inbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams", id: `${remote.origin}/likes/${slug}`, type: "Like", actor: remote.actorId, object: iri,
+    });
+    expect(response.status).to.be.within(200, 299);
+    expect((await running.instance.store.reactions.count(iri)).like).to.equal(1);
+    expect(await (await fetch(iri)).text()).to.contain("1 like");
   });
 
   it("does not attach a fediverse reply after closing", async () => {

@@ -8,7 +8,7 @@ import { record, typeName } from "./journal.ts";
 
 type Ctx = InboxContext<FederationServices>;
 
-/** True when the id names a published practice or resource, a learning opportunity, or a reply we show. */
+/** True when the id names a published practice or resource, a learning opportunity, a consultation, or a reply we show. */
 async function isReactable(ctx: Ctx, iri: string): Promise<boolean> {
   const { store } = ctx.data;
   const practice = await store.practices.byIri(iri);
@@ -17,6 +17,8 @@ async function isReactable(ctx: Ctx, iri: string): Promise<boolean> {
   if (resource) return !resource.deleted && isPublic(resource.status);
   const event = await store.learning.byIri(iri);
   if (event) return !event.deleted;
+  const consultation = await store.consultations.byIri(iri);
+  if (consultation) return !consultation.deleted;
   const reply = await store.replies.byIri(iri);
   return reply !== null && !reply.deleted;
 }

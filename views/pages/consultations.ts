@@ -2,7 +2,7 @@ import { consultationState, formatInstant, type Consultation } from "../../src/d
 import { consultationPath } from "../../src/domain/consultation-service.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
-import { Discussion, type ReplyView } from "../components/discussion.ts";
+import { Discussion, ReplyErrorSummary, type ReplyView } from "../components/discussion.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
@@ -137,6 +137,7 @@ export function ConsultationPage(props: {
   if (state === "upcoming") repliesClosed = t("consultations:page.submissionsNotOpen", { date: formatInstant(item.opens, item.timeZone, language) });
   return html`
     <${Layout} context=${props.context} title=${text.title}>
+      <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
       <article class="consultation">
         <header>
           <h1 lang=${contentLanguage}>${text.title}</h1>
