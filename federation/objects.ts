@@ -1,5 +1,5 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Article, Mention, Note } from "@fedify/vocab";
+import { Article, Image, Mention, Note } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
 import { isPublic } from "../src/domain/workflow.ts";
 
@@ -81,6 +81,10 @@ export function buildNote(ctx: Context, reply: Reply, authorUsername: string, me
     mediaType: "text/html",
     replyTarget: new URL(reply.inReplyTo),
     contexts: threadContext ? [threadContext] : [],
+    // Mastodon reads an attachment's `name` as its alt text.
+    attachments: (reply.attachments ?? [])
+      .filter((attachment) => attachment.kind === "image" && attachment.file)
+      .map((attachment) => new Image({ url: new URL(attachment.url), mediaType: attachment.mediaType, name: attachment.description })),
     url: new URL(reply.url ?? reply.iri),
     published: toInstant(reply.published),
     updated: reply.updated ? toInstant(reply.updated) : null,

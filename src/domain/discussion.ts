@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 
-import type { Account, Reply, Store } from "../storage/types.ts";
+import type { Account, Reply, ReplyAttachment, Store } from "../storage/types.ts";
 import type { Consultation } from "./consultation.ts";
 import type { DomainEvents } from "./events.ts";
 import type { LearningOpportunity } from "./learning.ts";
@@ -45,7 +45,7 @@ export async function postLocalReply(
   store: Store,
   events: DomainEvents,
   origin: string,
-  input: { author: Account; rootIri: string; pageUrl: string; inReplyTo: string | null; content: string; language: string },
+  input: { author: Account; rootIri: string; pageUrl: string; inReplyTo: string | null; content: string; language: string; attachments?: ReplyAttachment[] },
 ): Promise<ReplyResult> {
   const content = input.content.trim();
   if (!content) return { ok: false, error: "required" };
@@ -71,6 +71,7 @@ export async function postLocalReply(
     deleted: null,
     local: true,
     hidden: null,
+    attachments: input.attachments ?? [],
   };
   await store.replies.save(reply);
   await events.replyAdded(reply);

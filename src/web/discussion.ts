@@ -1,17 +1,40 @@
+import fs from "node:fs";
+import path from "node:path";
+
 import type { Request, Response } from "express";
 
 import { postLocalReply } from "../domain/discussion.ts";
+import { FILE_TYPES, mediaTypeOfExtension } from "../domain/file-types.ts";
+import { logger } from "../logging.ts";
 import { absolute, PATHS, replyAnchor } from "../domain/urls.ts";
 import { isLanguage } from "../domain/vocabulary.ts";
-import type { Account, Reply, Store } from "../storage/types.ts";
+import type { Account, Reply, ReplyAttachment, Store } from "../storage/types.ts";
 import type { ReplyView } from "../../views/components/discussion.ts";
-import type { WebServices } from "./context.ts";
+import { html } from "../../views/html.ts";
+import { MessagePage } from "../../views/pages/simple.ts";
+import { pageContext, sendPage, type WebServices } from "./context.ts";
+import { mediaDirectory, parseUpload, STORED_FILE_NAME } from "./uploads.ts";
 
-/** A reply form as the page shows it again: what was typed, and the error key when it was refused. */
+const log = logger("web", "discussion");
+
+/** Largest image a member may attach to a reply, in bytes. */
+export const MAX_REPLY_IMAGE_BYTES = 5 * 1024 * 1024;
+/** Maximum length of an attached image's description, in characters. */
+export const MAX_IMAGE_DESCRIPTION_LENGTH = 1500;
+const REPLY_IMAGE_TYPES = new Set<string>([FILE_TYPES.png, FILE_TYPES.jpeg, FILE_TYPES.webp, FILE_TYPES.gif].map((type) => type.mediaType));
+
+/** A reply form as the page shows it again: what was typed, and the error key of each refused field. */
 export interface ReplyForm {
   content: string;
   language: string;
+  /** Error of the text field, an i18n key. */
   error: string | null;
+  /** Stored name of an image uploaded with an earlier post of the form, kept for the next one. */
+  image?: string | null;
+  /** The author's description (alt text) of the image. */
+  description?: string;
+  imageError?: string | null;
+  descriptionError?: string | null;
 }
 
 export const EMPTY_REPLY_FORM: ReplyForm = { content: "", language: "", error: null };
@@ -69,27 +92,85 @@ export async function loadDiscussion(store: Store, request: Request, rootIri: st
 }
 
 /**
+ * Reads a reply form, plain or multipart with an image, and sets
+ * `request.body` to its fields. Sends the rejection itself and returns null
+ * when the multipart body is unreadable or its CSRF token is wrong.
+ */
+async function readReplyForm(services: WebServices, request: Request, response: Response): Promise<{ fields: Record<string, unknown>; image: string | null; imageError: string | null } | null> {
+  if (!request.is("multipart/form-data")) return { fields: (request.body ?? {}) as Record<string, unknown>, image: null, imageError: null };
+  let parsed;
+  try {
+    parsed = await parseUpload(request, {
+      directory: mediaDirectory(services.config.dataDir),
+      maxBytes: MAX_REPLY_IMAGE_BYTES,
+      csrfToken: String(response.locals.csrfToken ?? ""),
+      accepts: (_field, type) => REPLY_IMAGE_TYPES.has(type.mediaType),
+      captionFields: () => false,
+    });
+  } catch (error) {
+    log.info("Could not read a reply form on {path}: {error}", { path: request.path, error });
+    const context = await pageContext(services, request, response);
+    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:badUpload.title")} message=${context.t("resources:badUpload.message")} />`, 400);
+    return null;
+  }
+  if (!parsed.csrfValid) {
+    const context = await pageContext(services, request, response);
+    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
+    return null;
+  }
+  const fields = Object.fromEntries(Object.entries(parsed.fields).map(([key, value]) => [key, [value].flat()[0] ?? ""]));
+  request.body = fields;
+  const upload = parsed.files.image;
+  if (upload && !upload.ok) return { fields, image: null, imageError: upload.error === "fileTooLarge" ? "replyImageTooLarge" : "replyImageType" };
+  // parseUpload names stored files /files/NAME; reply images are served from /media/ instead.
+  return { fields, image: upload?.ok ? upload.file.href.slice("/files/".length) : null, imageError: null };
+}
+
+/**
  * Adds the reply a member posted to the discussion of an item that takes
  * replies, then redirects to the reply on the item's page. A visitor who is
- * not signed in goes to the sign-in page, and a refused reply calls `show`
- * with the form as it was typed and its error, for a 422 page.
+ * not signed in goes to the sign-in page. A refused reply, or one the item
+ * does not take now (`refusal`, an i18n key), calls `show` with the form as
+ * it was typed and its errors, for a 422 page. The reply may carry one
+ * image, which needs the author's description as its alt text.
  */
 export async function receiveReply(
   services: WebServices,
   request: Request,
   response: Response,
-  target: { rootIri: string; pagePath: string; show: (form: ReplyForm) => Promise<unknown> },
+  target: { rootIri: string; pagePath: string; show: (form: ReplyForm) => Promise<unknown>; refusal?: string | null },
 ): Promise<void> {
   const { store, config } = services;
   const account = response.locals.account as Account | null;
   if (!account) return response.redirect(303, `/sign-in?next=${encodeURIComponent(target.pagePath)}`);
-  const content = String(request.body.content ?? "");
-  const language = isLanguage(request.body.language) ? request.body.language : (response.locals.language as string);
-  const inReplyTo = typeof request.body.inReplyTo === "string" && request.body.inReplyTo ? request.body.inReplyTo : null;
+  const read = await readReplyForm(services, request, response);
+  if (!read) return;
+  const { fields } = read;
+  const text = (name: string) => (typeof fields[name] === "string" ? (fields[name] as string) : "");
+  const content = text("content");
+  const language = isLanguage(fields.language) ? fields.language : (response.locals.language as string);
+  const inReplyTo = text("inReplyTo") || null;
+  const description = text("description").trim();
+  // An image kept from an earlier post is trusted by its stored name only, since images in the media folder are public.
+  const keptName = text("keptImage");
+  const kept = STORED_FILE_NAME.test(keptName) && fs.existsSync(path.join(mediaDirectory(config.dataDir), keptName)) ? keptName : null;
+  const image = read.image ?? (text("removeImage") === "on" ? null : kept);
+  const form: ReplyForm = { content, language, error: null, image, description, imageError: read.imageError, descriptionError: null };
+  if (image && !description) form.descriptionError = "replyImageDescriptionRequired";
+  else if (description.length > MAX_IMAGE_DESCRIPTION_LENGTH) form.descriptionError = "replyImageDescriptionTooLong";
+  if (target.refusal) form.error = target.refusal;
+  else if (!content.trim()) form.error = "required";
+  if (form.error || form.imageError || form.descriptionError) {
+    await target.show(form);
+    return;
+  }
+  const attachments: ReplyAttachment[] = image
+    ? [{ url: absolute(config.origin, `/media/${image}`), kind: "image", mediaType: mediaTypeOfExtension(image.split(".")[1]), description, width: null, height: null, file: image, failure: null }]
+    : [];
   const pageUrl = absolute(config.origin, target.pagePath);
-  const result = await postLocalReply(store, services.federation.outbound, config.origin, { author: account, rootIri: target.rootIri, pageUrl, inReplyTo, content, language });
+  const result = await postLocalReply(store, services.federation.outbound, config.origin, { author: account, rootIri: target.rootIri, pageUrl, inReplyTo, content, language, attachments });
   if (!result.ok) {
-    await target.show({ content, language, error: result.error });
+    await target.show({ ...form, error: result.error });
     return;
   }
   response.redirect(303, `${target.pagePath}?notice=replyPosted#${replyAnchor(result.reply.iri)}`);

@@ -15,7 +15,13 @@ import { CSRF_FIELD } from "./csrf.ts";
 const log = logger("web", "uploads");
 
 /** Paths whose multipart posts are parsed by parseUpload, which checks the CSRF token itself. */
-const UPLOAD_PATHS = [/^\/resources$/, /^\/resources\/[^/]+\/edit$/, /^\/admin\/organization$/];
+const UPLOAD_PATHS = [
+  /^\/resources$/,
+  /^\/resources\/[^/]+\/edit$/,
+  /^\/admin\/organization$/,
+  // Reply forms, which may carry an image.
+  /^\/(practices|library|resources|library\/resources|learning|consultations)\/[^/]+\/replies$/,
+];
 
 export function isUploadRequest(request: Request): boolean {
   return request.method === "POST" && request.is("multipart/form-data") === "multipart/form-data" && UPLOAD_PATHS.some((pattern) => pattern.test(request.path));

@@ -126,13 +126,39 @@ function replyErrorKey(error: string): string {
   return error.includes(":") ? error : `errors:${error}`;
 }
 
-/** Renders the summary at the top of an item's page when its reply form comes back with an error, linking to the reply field. */
-export function ReplyErrorSummary(props: { context: PageContext; form: { error: string | null } }) {
+/** The reply form as the page shows it: what was typed, and an i18n error key per refused field. */
+export interface ReplyFormView {
+  content: string;
+  language: string;
+  error: string | null;
+  /** Stored name of an image uploaded with an earlier post, kept for the next one. */
+  image?: string | null;
+  description?: string;
+  imageError?: string | null;
+  descriptionError?: string | null;
+}
+
+function replyFormErrors(form: ReplyFormView): [string, string, string][] {
+  const errors: [string, string, string][] = [];
+  if (form.error) errors.push(["reply-content", "discussion.yourReply", form.error]);
+  if (form.imageError) errors.push(["reply-image", "discussion.image", form.imageError]);
+  if (form.descriptionError) errors.push(["reply-description", "discussion.imageDescription", form.descriptionError]);
+  return errors;
+}
+
+/** True when the reply form comes back with at least one error, so the page title says so. */
+export function hasReplyErrors(form: ReplyFormView): boolean {
+  return replyFormErrors(form).length > 0;
+}
+
+/** Renders the summary at the top of an item's page when its reply form comes back with errors, linking to each field. */
+export function ReplyErrorSummary(props: { context: PageContext; form: ReplyFormView }) {
   const { t } = props.context;
-  if (!props.form.error) return null;
+  const errors = replyFormErrors(props.form);
+  if (errors.length === 0) return null;
   return html`<div class="error-summary" role="alert" aria-labelledby="reply-error-title" tabindex="-1">
-    <h2 id="reply-error-title">${t("editor.errorSummary", { count: 1 })}</h2>
-    <ul><li><a href="#reply-content">${t("editor.errorItem", { field: t("discussion.yourReply"), error: t(replyErrorKey(props.form.error)) })}</a></li></ul>
+    <h2 id="reply-error-title">${t("editor.errorSummary", { count: errors.length })}</h2>
+    <ul>${errors.map(([id, field, error]) => html`<li><a href=${`#${id}`}>${t("editor.errorItem", { field: t(field), error: t(replyErrorKey(error)) })}</a></li>`)}</ul>
   </div>`;
 }
 
@@ -146,7 +172,7 @@ export function Discussion(props: {
   shares: number;
   replyTo: ReplyView | null;
   /** `error` is a key under `errors:`, or a full key with its namespace ("consultations:errors.closed"). */
-  form: { content: string; language: string; error: string | null };
+  form: ReplyFormView;
   /** When set, this message replaces the reply form, unless a refused reply is shown again with its error. */
   repliesClosed?: string | null;
   /** Overrides who may moderate, for items with moderators of their own. */
@@ -155,7 +181,7 @@ export function Discussion(props: {
   const { t, account, language } = props.context;
   const byParent = childrenOf(props.replies, props.itemIri);
   const visible = props.replies.filter((view) => !view.reply.deleted && !view.reply.hidden).length;
-  const showForm = !props.repliesClosed || props.form.error !== null;
+  const showForm = !props.repliesClosed || replyFormErrors(props.form).length > 0;
   const canReply = account !== null && !props.repliesClosed;
   const canModerate = props.canModerate ?? (account !== null && account.role !== "member");
   const errorKey = props.form.error ? replyErrorKey(props.form.error) : "";
@@ -168,7 +194,7 @@ export function Discussion(props: {
       ${props.repliesClosed ? html`<p class="notice">${props.repliesClosed}</p>` : null}
       ${account !== null && showForm
         ? html`
-          <form method="post" action=${`${props.pagePath}/replies`} id="reply-form" class="reply-form" novalidate>
+          <form method="post" action=${`${props.pagePath}/replies`} id="reply-form" class="reply-form" enctype="multipart/form-data" novalidate>
             <${CsrfField} context=${props.context} />
             <h3>${props.replyTo ? t("discussion.answering", { name: props.replyTo.authorName }) : t("discussion.writeReply")}</h3>
             ${props.replyTo ? html`<input type="hidden" name="inReplyTo" value=${props.replyTo.reply.iri} />
@@ -178,6 +204,25 @@ export function Discussion(props: {
               <textarea id="reply-content" name="content" rows="5" required aria-invalid=${props.form.error ? "true" : undefined}
                 aria-describedby=${props.form.error ? "reply-content-error" : undefined}>${props.form.content}</textarea>
               ${props.form.error ? html`<p class="field-error" id="reply-content-error">${t(errorKey)}</p>` : null}
+            </div>
+            <div class="field">
+              <label for="reply-image">${t("discussion.image")}</label>
+              <p class="hint" id="reply-image-hint">${t("discussion.imageHint")}</p>
+              ${props.form.image
+                ? html`<input type="hidden" name="keptImage" value=${props.form.image} />
+                  <p><img class="reply-image-preview" src=${`/media/${props.form.image}`} alt="" /> ${t("discussion.imageKept")}</p>
+                  <div class="choice"><input type="checkbox" id="reply-remove-image" name="removeImage" /><label for="reply-remove-image">${t("discussion.removeImage")}</label></div>`
+                : null}
+              <input type="file" id="reply-image" name="image" accept=".png,.jpg,.jpeg,.webp,.gif,image/png,image/jpeg,image/webp,image/gif"
+                aria-invalid=${props.form.imageError ? "true" : undefined} aria-describedby=${props.form.imageError ? "reply-image-hint reply-image-error" : "reply-image-hint"} />
+              ${props.form.imageError ? html`<p class="field-error" id="reply-image-error">${t(replyErrorKey(props.form.imageError))}</p>` : null}
+            </div>
+            <div class="field">
+              <label for="reply-description">${t("discussion.imageDescription")}</label>
+              <p class="hint" id="reply-description-hint">${t("discussion.imageDescriptionHint")}</p>
+              <textarea id="reply-description" name="description" rows="2" maxlength="1500" aria-invalid=${props.form.descriptionError ? "true" : undefined}
+                aria-describedby=${props.form.descriptionError ? "reply-description-hint reply-description-error" : "reply-description-hint"}>${props.form.description ?? ""}</textarea>
+              ${props.form.descriptionError ? html`<p class="field-error" id="reply-description-error">${t(replyErrorKey(props.form.descriptionError))}</p>` : null}
             </div>
             <div class="field">
               <label for="reply-language">${t("discussion.language")}</label>

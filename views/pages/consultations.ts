@@ -2,7 +2,7 @@ import { consultationState, formatInstant, type Consultation } from "../../src/d
 import { consultationPath } from "../../src/domain/consultation-service.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
-import { Discussion, ReplyErrorSummary, type ReplyView } from "../components/discussion.ts";
+import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
@@ -120,7 +120,7 @@ export function ConsultationPage(props: {
   likes: number;
   shares: number;
   replyTo: ReplyView | null;
-  replyForm: { content: string; language: string; error: string | null };
+  replyForm: ReplyFormView;
   now: Date;
 }) {
   const { t, language } = props.context;
@@ -136,7 +136,7 @@ export function ConsultationPage(props: {
   if (state === "closed") repliesClosed = t("consultations:page.submissionsClosed");
   if (state === "upcoming") repliesClosed = t("consultations:page.submissionsNotOpen", { date: formatInstant(item.opens, item.timeZone, language) });
   return html`
-    <${Layout} context=${props.context} title=${text.title}>
+    <${Layout} context=${props.context} title=${hasReplyErrors(props.replyForm) ? t("discussion.errorTitle", { title: text.title }) : text.title}>
       <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
       <article class="consultation">
         <header>

@@ -2,7 +2,7 @@ import { formatPlace, formatWhen, type LearningOpportunity } from "../../src/dom
 import { learningPath } from "../../src/domain/learning-service.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
-import { Discussion, ReplyErrorSummary, type ReplyView } from "../components/discussion.ts";
+import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
@@ -85,7 +85,7 @@ export function LearningPage(props: {
   likes: number;
   shares: number;
   replyTo: ReplyView | null;
-  replyForm: { content: string; language: string; error: string | null };
+  replyForm: ReplyFormView;
 }) {
   const { t, language } = props.context;
   const { item } = props;
@@ -97,7 +97,7 @@ export function LearningPage(props: {
   const descriptionHtml = item.descriptionHtml?.[chosen.language as keyof typeof item.descriptionHtml] ?? plainTextToHtml(text.description);
   const languageList = (codes: string[]) => codes.map((code) => languageName(language, code)).join(", ");
   return html`
-    <${Layout} context=${props.context} title=${props.replyForm.error ? t("discussion.errorTitle", { title: text.title }) : text.title}>
+    <${Layout} context=${props.context} title=${hasReplyErrors(props.replyForm) ? t("discussion.errorTitle", { title: text.title }) : text.title}>
       <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
       <article class="learning">
         <header>

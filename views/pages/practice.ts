@@ -2,7 +2,7 @@ import { formatDay } from "../../src/domain/dates.ts";
 import type { Practice, PracticeText } from "../../src/domain/practice.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
-import { Discussion, ReplyErrorSummary, type ReplyView } from "../components/discussion.ts";
+import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
 import { practicePath } from "../components/practice-card.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
@@ -25,7 +25,7 @@ export function PracticePage(props: {
   likes: number;
   shares: number;
   replyTo: ReplyView | null;
-  replyForm: { content: string; language: string; error: string | null };
+  replyForm: ReplyFormView;
   canEdit: boolean;
   /** The review panel, for the practice's author and the staff. */
   review?: unknown;
@@ -42,7 +42,7 @@ export function PracticePage(props: {
   const regionName = new Intl.DisplayNames([language], { type: "region" });
   const formatDate = (date: string) => formatDay(language, date);
   return html`
-    <${Layout} context=${props.context} title=${props.replyForm.error ? t("discussion.errorTitle", { title: text.title }) : text.title}>
+    <${Layout} context=${props.context} title=${hasReplyErrors(props.replyForm) ? t("discussion.errorTitle", { title: text.title }) : text.title}>
       <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
       <article class="practice">
         <header>

@@ -4,7 +4,7 @@ import { resourcePath } from "../../src/domain/resources.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { isPublic } from "../../src/domain/workflow.ts";
-import { Discussion, ReplyErrorSummary, type ReplyView } from "../components/discussion.ts";
+import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
 import { formatLabel, formatSize } from "../components/resource-card.ts";
 import { html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
@@ -39,7 +39,7 @@ export function ResourcePage(props: {
   likes: number;
   shares: number;
   replyTo: ReplyView | null;
-  replyForm: { content: string; language: string; error: string | null };
+  replyForm: ReplyFormView;
   /** The review panel, for the resource's author and the staff. */
   review?: unknown;
 }) {
@@ -57,7 +57,7 @@ export function ResourcePage(props: {
   const file = resource.file;
   const playable = media && file && resource.local && file.mediaType?.startsWith(`${resource.resourceType}/`);
   return html`
-    <${Layout} context=${props.context} title=${props.replyForm.error ? t("discussion.errorTitle", { title: text.title }) : text.title}>
+    <${Layout} context=${props.context} title=${hasReplyErrors(props.replyForm) ? t("discussion.errorTitle", { title: text.title }) : text.title}>
       <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
       <article class="resource">
         <header>

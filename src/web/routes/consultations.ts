@@ -2,10 +2,8 @@ import type { Express, NextFunction, Request, RequestHandler, Response, Router }
 
 import { consultationState, submissionRefusal, validateConsultationFields, validateOutcome, type Consultation } from "../../domain/consultation.ts";
 import { consultationPath } from "../../domain/consultation-service.ts";
-import { postLocalReply } from "../../domain/discussion.ts";
 import type { FieldErrors } from "../../domain/practice.ts";
-import { absolute, replyAnchor } from "../../domain/urls.ts";
-import { isLanguage, LANGUAGES } from "../../domain/vocabulary.ts";
+import { LANGUAGES } from "../../domain/vocabulary.ts";
 import type { Account } from "../../storage/types.ts";
 import { consultationDocument } from "../../../federation/consultations.ts";
 import { html } from "../../../views/html.ts";
@@ -15,7 +13,7 @@ import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { consultationErrorsToFormFields, consultationToForm, formToConsultationInput, type ConsultationForm } from "../consultation-form.ts";
 import { requireRole } from "./editor.ts";
-import { replyViews } from "../discussion.ts";
+import { EMPTY_REPLY_FORM, receiveReply, replyViews, type ReplyForm } from "../discussion.ts";
 
 /** Items listed in each part of the consultations page. */
 const LIST_PAGE_SIZE = 50;
@@ -156,7 +154,7 @@ export function registerConsultationRoutes(router: Router, services: WebServices
     return consultations.announceClosingIfDue(item);
   }
 
-  async function showConsultation(request: Request, response: Response, item: Consultation, replyForm = { content: "", language: "", error: null as string | null }, status = 200) {
+  async function showConsultation(request: Request, response: Response, item: Consultation, replyForm: ReplyForm = EMPTY_REPLY_FORM, status = 200) {
     const context = await consultationContext(request, response);
     const account = context.account;
     const replies = await replyViews(store, item.iri);
@@ -214,17 +212,13 @@ export function registerConsultationRoutes(router: Router, services: WebServices
   router.post("/consultations/:slug/replies", async (request, response) => {
     const item = await visible(request, response);
     if (!item) return;
-    const account = response.locals.account as Account | null;
-    if (!account) return response.redirect(303, `/sign-in?next=${encodeURIComponent(consultationPath(item.slug))}`);
-    const content = String(request.body.content ?? "");
-    const language = isLanguage(request.body.language) ? request.body.language : (response.locals.language as string);
     const refusal = submissionRefusal(item);
-    if (refusal) return showConsultation(request, response, item, { content, language, error: `consultations:errors.${refusal}` }, 422);
-    const inReplyTo = typeof request.body.inReplyTo === "string" && request.body.inReplyTo ? request.body.inReplyTo : null;
-    const pageUrl = absolute(config.origin, consultationPath(item.slug));
-    const result = await postLocalReply(store, services.federation.outbound, config.origin, { author: account, rootIri: item.iri, pageUrl, inReplyTo, content, language });
-    if (!result.ok) return showConsultation(request, response, item, { content, language, error: result.error }, 422);
-    response.redirect(303, `${consultationPath(item.slug)}?notice=replyPosted#${replyAnchor(result.reply.iri)}`);
+    await receiveReply(services, request, response, {
+      rootIri: item.iri,
+      pagePath: consultationPath(item.slug),
+      refusal: refusal ? `consultations:errors.${refusal}` : null,
+      show: (form) => showConsultation(request, response, item, form, 422),
+    });
   });
 
   router.get("/consultations/:slug/edit", editors, async (request, response) => {
