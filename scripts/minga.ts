@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, SETTINGS } from "../src/config.ts";
 import { AccountError, createAccount } from "../src/domain/accounts.ts";
 import { saveOrganizationProfile } from "../src/domain/organization.ts";
 import { slugify, validatePracticeFields } from "../src/domain/practice.ts";
+import { validateConsultationFields, validateOutcome } from "../src/domain/consultation.ts";
 import { validateLearningFields } from "../src/domain/learning.ts";
 import { validateResourceFields } from "../src/domain/resource.ts";
 import { createInstance, OriginMismatchError, type Instance } from "../src/instance.ts";
@@ -28,7 +29,7 @@ Commands:
   help                                   Show this help.
   create-account --username U --password-file F --role admin|editor|reviewer|member [--display-name NAME]
                                          Create an account; the password is read from the first line of F.
-  seed-demo                              Create the demo organization profile, good practices, learning opportunities and resources (safe to run again).
+  seed-demo                              Create the demo organization profile, good practices, learning opportunities, resources and consultations (safe to run again).
   import-practices FILE [--draft]        Import good practices from a JSON file: one practice object or an array.
   follow @handle@host                    Follow a partner organization; its practices arrive after it accepts.
   unfollow @handle@host                  Stop following a partner and remove its practices from the library.
@@ -70,6 +71,29 @@ async function importDemoResources(instance: Instance, entries: Record<string, u
       continue;
     }
     await instance.resources.create(result.value, { file: null, captions: [] }, null, { publish: true });
+    created++;
+  }
+  return { created, skipped };
+}
+
+/** Creates the demo consultations whose title's slug is still free, with the summary of a closed one. */
+async function importDemoConsultations(instance: Instance, entries: Record<string, unknown>[]): Promise<{ created: number; skipped: number }> {
+  let created = 0;
+  let skipped = 0;
+  for (const { outcome, ...entry } of entries) {
+    const result = validateConsultationFields(entry);
+    if (!result.ok) throw new UsageError(`Demo consultation is invalid: ${JSON.stringify(result.errors)}`);
+    const title = result.value.text[result.value.primaryLanguage]!.title;
+    if (await instance.store.consultations.slugExists(slugify(title))) {
+      skipped++;
+      continue;
+    }
+    const consultation = await instance.consultations.create(result.value, null);
+    if (outcome) {
+      const summary = validateOutcome(outcome as Record<string, unknown>, result.value.primaryLanguage);
+      if (!summary.ok) throw new UsageError(`Demo consultation summary is invalid: ${JSON.stringify(summary.errors)}`);
+      await instance.consultations.publishOutcome(consultation, summary.value);
+    }
     created++;
   }
   return { created, skipped };
@@ -140,9 +164,11 @@ async function run(argv: string[]): Promise<void> {
         const { created, skipped } = await importPractices(instance, content.practices, true);
         const learning = await importDemoLearning(instance, content.learning ?? []);
         const resources = await importDemoResources(instance, content.resources ?? []);
+        const consultations = await importDemoConsultations(instance, content.consultations ?? []);
         console.log(
           `Demo organization profile saved; ${created} practices created, ${skipped} already present; ` +
-            `${learning.created} learning opportunities and ${resources.created} resources created, ${learning.skipped + resources.skipped} already present.`,
+            `${learning.created} learning opportunities, ${resources.created} resources and ${consultations.created} consultations created, ` +
+            `${learning.skipped + resources.skipped + consultations.skipped} already present.`,
         );
         break;
       }

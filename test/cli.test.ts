@@ -53,10 +53,10 @@ describe("command line", function () {
     const first = await minga(dataDir, "seed-demo");
     expect(first.code, first.output).to.equal(0);
     expect(first.output).to.match(/(1[2-9]|[2-9]\d) practices created, 0 already present/);
-    expect(first.output).to.match(/[1-9]\d* learning opportunities and [1-9]\d* resources created, 0 already present/);
+    expect(first.output).to.match(/[1-9]\d* learning opportunities, [1-9]\d* resources and 2 consultations created, 0 already present/);
     const second = await minga(dataDir, "seed-demo");
     expect(second.output).to.match(/0 practices created, (1[2-9]|[2-9]\d) already present/);
-    expect(second.output).to.match(/0 learning opportunities and 0 resources created, [1-9]\d* already present/);
+    expect(second.output).to.match(/0 learning opportunities, 0 resources and 0 consultations created, [1-9]\d* already present/);
   });
 
   it("imports practices and rejects invalid ones", async () => {
