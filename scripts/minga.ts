@@ -4,24 +4,17 @@
  * they send are queued there and delivered by the server's queue.
  */
 import fs from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { ConfigError, loadConfig, SETTINGS } from "../src/config.ts";
 import { AccountError, createAccount } from "../src/domain/accounts.ts";
-import { saveOrganizationProfile } from "../src/domain/organization.ts";
-import { slugify, validatePracticeFields } from "../src/domain/practice.ts";
-import { validateConsultationFields, validateOutcome } from "../src/domain/consultation.ts";
-import { validateLearningFields } from "../src/domain/learning.ts";
-import { validateResourceFields } from "../src/domain/resource.ts";
-import { createInstance, OriginMismatchError, type Instance } from "../src/instance.ts";
+import { createInstance, OriginMismatchError } from "../src/instance.ts";
 import { configureLogging } from "../src/logging.ts";
 import { ROLES, type Role } from "../src/storage/types.ts";
 import { followPartner, PartnerError, unfollowPartner } from "../federation/partners.ts";
+import { importPractices, SeedError, seedDemo, type ImportablePractice } from "./seed/demo.ts";
 
-const DEMO_CONTENT = path.resolve(import.meta.dirname, "seed/demo-content.json");
 // Validation returns message keys; the command line shows their English text.
-const ERROR_MESSAGES: Record<string, string> = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../locales/en/errors.json"), "utf8"));
 
 const HELP = `Usage: npm run minga -- COMMAND [options]
 
@@ -39,90 +32,6 @@ ${SETTINGS.map((setting) => `  ${setting.name.padEnd(24)} ${setting.description}
 `;
 
 class UsageError extends Error {}
-
-/** Creates the demo learning opportunities whose title's slug is still free, so running seed-demo twice changes nothing. */
-async function importDemoLearning(instance: Instance, entries: Record<string, unknown>[]): Promise<{ created: number; skipped: number }> {
-  let created = 0;
-  let skipped = 0;
-  for (const entry of entries) {
-    const result = validateLearningFields(entry);
-    if (!result.ok) throw new UsageError(`Demo learning opportunity is invalid: ${JSON.stringify(result.errors)}`);
-    const title = result.value.text[result.value.primaryLanguage]!.title;
-    if (await instance.store.learning.slugExists(slugify(title))) {
-      skipped++;
-      continue;
-    }
-    await instance.learning.create(result.value, null);
-    created++;
-  }
-  return { created, skipped };
-}
-
-/** Creates the demo resources (links, no files) whose title's slug is still free. */
-async function importDemoResources(instance: Instance, entries: Record<string, unknown>[]): Promise<{ created: number; skipped: number }> {
-  let created = 0;
-  let skipped = 0;
-  for (const entry of entries) {
-    const result = validateResourceFields(entry);
-    if (!result.ok) throw new UsageError(`Demo resource is invalid: ${JSON.stringify(result.errors)}`);
-    const title = result.value.text[result.value.primaryLanguage]!.title;
-    if (await instance.store.resources.slugExists(slugify(title))) {
-      skipped++;
-      continue;
-    }
-    await instance.resources.create(result.value, { file: null, captions: [] }, null, { publish: true });
-    created++;
-  }
-  return { created, skipped };
-}
-
-/** Creates the demo consultations whose title's slug is still free, with the summary of a closed one. */
-async function importDemoConsultations(instance: Instance, entries: Record<string, unknown>[]): Promise<{ created: number; skipped: number }> {
-  let created = 0;
-  let skipped = 0;
-  for (const { outcome, ...entry } of entries) {
-    const result = validateConsultationFields(entry);
-    if (!result.ok) throw new UsageError(`Demo consultation is invalid: ${JSON.stringify(result.errors)}`);
-    const title = result.value.text[result.value.primaryLanguage]!.title;
-    if (await instance.store.consultations.slugExists(slugify(title))) {
-      skipped++;
-      continue;
-    }
-    const consultation = await instance.consultations.create(result.value, null);
-    if (outcome) {
-      const summary = validateOutcome(outcome as Record<string, unknown>, result.value.primaryLanguage);
-      if (!summary.ok) throw new UsageError(`Demo consultation summary is invalid: ${JSON.stringify(summary.errors)}`);
-      await instance.consultations.publishOutcome(consultation, summary.value);
-    }
-    created++;
-  }
-  return { created, skipped };
-}
-
-interface ImportablePractice {
-  slug?: string;
-  [key: string]: unknown;
-}
-
-/** Imports practices; existing slugs are skipped, so running it twice changes nothing. */
-async function importPractices(instance: Instance, entries: ImportablePractice[], publish: boolean): Promise<{ created: number; skipped: number }> {
-  let created = 0;
-  let skipped = 0;
-  for (const [index, entry] of entries.entries()) {
-    const result = validatePracticeFields(entry);
-    if (!result.ok) {
-      const details = Object.entries(result.errors).map(([field, error]) => `${field}: ${ERROR_MESSAGES[error] ?? error}`).join(" ");
-      throw new UsageError(`Practice #${index + 1} (${entry.slug ?? "no slug"}) is invalid: ${details}`);
-    }
-    if (entry.slug && (await instance.store.practices.slugExists(entry.slug))) {
-      skipped++;
-      continue;
-    }
-    await instance.practices.create(result.value, null, { publish, slug: entry.slug });
-    created++;
-  }
-  return { created, skipped };
-}
 
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -159,12 +68,8 @@ async function run(argv: string[]): Promise<void> {
         break;
       }
       case "seed-demo": {
-        const content = JSON.parse(fs.readFileSync(DEMO_CONTENT, "utf8"));
-        await saveOrganizationProfile(instance.store, { ...content.organization, primaryLanguage: config.defaultLanguage });
-        const { created, skipped } = await importPractices(instance, content.practices, true);
-        const learning = await importDemoLearning(instance, content.learning ?? []);
-        const resources = await importDemoResources(instance, content.resources ?? []);
-        const consultations = await importDemoConsultations(instance, content.consultations ?? []);
+        const { practices, learning, resources, consultations } = await seedDemo(instance, config.defaultLanguage);
+        const { created, skipped } = practices;
         console.log(
           `Demo organization profile saved; ${created} practices created, ${skipped} already present; ` +
             `${learning.created} learning opportunities, ${resources.created} resources and ${consultations.created} consultations created, ` +
@@ -210,7 +115,7 @@ async function run(argv: string[]): Promise<void> {
 try {
   await run(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof OriginMismatchError || error instanceof UsageError || error instanceof AccountError || error instanceof PartnerError) {
+  if (error instanceof ConfigError || error instanceof OriginMismatchError || error instanceof UsageError || error instanceof SeedError || error instanceof AccountError || error instanceof PartnerError) {
     console.error(error.message);
     process.exit(2);
   }

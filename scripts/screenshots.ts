@@ -12,12 +12,11 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 
 import { loadConfig } from "../src/config.ts";
-import { saveOrganizationProfile } from "../src/domain/organization.ts";
-import { validateLearningFields } from "../src/domain/learning.ts";
-import { validatePracticeFields } from "../src/domain/practice.ts";
+import { slugify } from "../src/domain/practice.ts";
 import { createInstance } from "../src/instance.ts";
 import { configureLogging } from "../src/logging.ts";
 import { CHROMIUM, CHROMIUM_FLAGS } from "../test/support/chromium.ts";
+import { seedDemo } from "./seed/demo.ts";
 
 const OUTPUT = path.resolve(import.meta.dirname, "../docs/screenshots");
 const DEMO_CONTENT = path.resolve(import.meta.dirname, "seed/demo-content.json");
@@ -28,20 +27,11 @@ await configureLogging("error");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "minga-screens-"));
 const instance = await createInstance(loadConfig({ PORT: String(PORT), DATA_DIR: dataDir }));
 try {
+  await seedDemo(instance, "en");
   const demo = JSON.parse(fs.readFileSync(DEMO_CONTENT, "utf8"));
-  await saveOrganizationProfile(instance.store, { ...demo.organization, primaryLanguage: "en" });
-  for (const entry of demo.practices) {
-    const result = validatePracticeFields(entry);
-    if (!result.ok) throw new Error(`Demo practice ${entry.slug} is invalid`);
-    await instance.practices.create(result.value, null, { publish: true, slug: entry.slug });
-  }
-  for (const entry of demo.learning) {
-    const result = validateLearningFields(entry);
-    if (!result.ok) throw new Error("A demo learning opportunity is invalid");
-    await instance.learning.create(result.value, null);
-  }
   // A practice written in all three languages, so each screenshot shows its own language.
   const featured = demo.practices.find((practice: { text: Record<string, unknown> }) => Object.keys(practice.text).length === 3).slug;
+  const openConsultation = slugify(demo.consultations[0].text[demo.consultations[0].primaryLanguage].title);
   await instance.listen("localhost");
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
@@ -55,9 +45,11 @@ try {
       ["practice", `/practices/${featured}`],
       ["calendar", "/calendar"],
       ["organizations", "/organizations"],
+      ["consultation", `/consultations/${openConsultation}`],
+      ["search", "/library?q=proteccion"],
     ];
     for (const [name, pagePath] of pages) {
-      await page.goto(`http://localhost:${PORT}${pagePath}?lang=${language}`);
+      await page.goto(`http://localhost:${PORT}${pagePath}${pagePath.includes("?") ? "&" : "?"}lang=${language}`);
       const file = path.join(OUTPUT, `${name}-${language}.png`);
       await page.screenshot({ path: file });
       console.log(`Wrote ${path.relative(process.cwd(), file)}`);
