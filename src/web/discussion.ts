@@ -5,17 +5,13 @@ import type { Request, Response } from "express";
 
 import { postLocalReply } from "../domain/discussion.ts";
 import { FILE_TYPES, mediaTypeOfExtension } from "../domain/file-types.ts";
-import { logger } from "../logging.ts";
 import { absolute, PATHS, replyAnchor } from "../domain/urls.ts";
 import { isLanguage } from "../domain/vocabulary.ts";
 import type { Account, Reply, ReplyAttachment, Store } from "../storage/types.ts";
-import type { ReplyView } from "../../views/components/discussion.ts";
-import { html } from "../../views/html.ts";
-import { MessagePage } from "../../views/pages/simple.ts";
-import { pageContext, sendPage, type WebServices } from "./context.ts";
-import { mediaDirectory, parseUpload, STORED_FILE_NAME } from "./uploads.ts";
-
-const log = logger("web", "discussion");
+import type { ReplyFormView, ReplyView } from "../../views/components/discussion.ts";
+import type { WebServices } from "./context.ts";
+import { readUploadForm } from "./upload-form.ts";
+import { mediaDirectory, STORED_FILE_NAME } from "./uploads.ts";
 
 /** Largest image a member may attach to a reply, in bytes. */
 export const MAX_REPLY_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -24,18 +20,7 @@ export const MAX_IMAGE_DESCRIPTION_LENGTH = 1500;
 const REPLY_IMAGE_TYPES = new Set<string>([FILE_TYPES.png, FILE_TYPES.jpeg, FILE_TYPES.webp, FILE_TYPES.gif].map((type) => type.mediaType));
 
 /** A reply form as the page shows it again: what was typed, and the error key of each refused field. */
-export interface ReplyForm {
-  content: string;
-  language: string;
-  /** Error of the text field, an i18n key. */
-  error: string | null;
-  /** Stored name of an image uploaded with an earlier post of the form, kept for the next one. */
-  image?: string | null;
-  /** The author's description (alt text) of the image. */
-  description?: string;
-  imageError?: string | null;
-  descriptionError?: string | null;
-}
+export type ReplyForm = ReplyFormView;
 
 export const EMPTY_REPLY_FORM: ReplyForm = { content: "", language: "", error: null };
 
@@ -98,26 +83,13 @@ export async function loadDiscussion(store: Store, request: Request, rootIri: st
  */
 async function readReplyForm(services: WebServices, request: Request, response: Response): Promise<{ fields: Record<string, unknown>; image: string | null; imageError: string | null } | null> {
   if (!request.is("multipart/form-data")) return { fields: (request.body ?? {}) as Record<string, unknown>, image: null, imageError: null };
-  let parsed;
-  try {
-    parsed = await parseUpload(request, {
-      directory: mediaDirectory(services.config.dataDir),
-      maxBytes: MAX_REPLY_IMAGE_BYTES,
-      csrfToken: String(response.locals.csrfToken ?? ""),
-      accepts: (_field, type) => REPLY_IMAGE_TYPES.has(type.mediaType),
-      captionFields: () => false,
-    });
-  } catch (error) {
-    log.info("Could not read a reply form on {path}: {error}", { path: request.path, error });
-    const context = await pageContext(services, request, response);
-    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:badUpload.title")} message=${context.t("resources:badUpload.message")} />`, 400);
-    return null;
-  }
-  if (!parsed.csrfValid) {
-    const context = await pageContext(services, request, response);
-    sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
-    return null;
-  }
+  const parsed = await readUploadForm(services, request, response, {
+    directory: mediaDirectory(services.config.dataDir),
+    maxBytes: MAX_REPLY_IMAGE_BYTES,
+    accepts: (_field, type) => REPLY_IMAGE_TYPES.has(type.mediaType),
+    captionFields: () => false,
+  });
+  if (!parsed) return null;
   const fields = Object.fromEntries(Object.entries(parsed.fields).map(([key, value]) => [key, [value].flat()[0] ?? ""]));
   request.body = fields;
   const upload = parsed.files.image;

@@ -10,9 +10,9 @@ import { logger } from "../../logging.ts";
 import type { Account } from "../../storage/types.ts";
 import { html } from "../../../views/html.ts";
 import { OrganizationEditPage, OrganizationsPage, type PartnerView } from "../../../views/pages/organizations.ts";
-import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
-import { mediaDirectory, parseUpload, STORED_FILE_NAME } from "../uploads.ts";
+import { readUploadForm } from "../upload-form.ts";
+import { mediaDirectory, STORED_FILE_NAME } from "../uploads.ts";
 import { requireRole } from "./editor.ts";
 
 const log = logger("web", "organizations");
@@ -76,24 +76,13 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
     const errors: Record<string, string> = {};
     let uploaded: string | null = null;
     if (request.is("multipart/form-data")) {
-      let parsed;
-      try {
-        parsed = await parseUpload(request, {
-          directory,
-          maxBytes: MAX_LOGO_BYTES,
-          csrfToken: String(response.locals.csrfToken ?? ""),
-          accepts: (_field, type) => LOGO_TYPES.includes(type.mediaType),
-          captionFields: () => false,
-        });
-      } catch (error) {
-        log.info("Could not read the organization form: {error}", { error });
-        const context = await pageContext(services, request, response);
-        return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:badUpload.title")} message=${context.t("resources:badUpload.message")} />`, 400);
-      }
-      if (!parsed.csrfValid) {
-        const context = await pageContext(services, request, response);
-        return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
-      }
+      const parsed = await readUploadForm(services, request, response, {
+        directory,
+        maxBytes: MAX_LOGO_BYTES,
+        accepts: (_field, type) => LOGO_TYPES.includes(type.mediaType),
+        captionFields: () => false,
+      });
+      if (!parsed) return;
       for (const [key, value] of Object.entries(parsed.fields)) form[key] = [value].flat()[0] ?? "";
       const logo = parsed.files.logo;
       // parseUpload names every stored file /files/NAME; the logo is served from /media/ instead.

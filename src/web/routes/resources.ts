@@ -15,22 +15,21 @@ import {
   type ResourceFiles,
 } from "../../domain/resources.ts";
 import { LANGUAGES } from "../../domain/vocabulary.ts";
-import { logger } from "../../logging.ts";
 import type { Account, Store } from "../../storage/types.ts";
 import { html } from "../../../views/html.ts";
 import { ResourceAdminPage, ResourceEditorPage } from "../../../views/pages/resource-editor.ts";
 import { ResourcePage } from "../../../views/pages/resource.ts";
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { readUploadForm } from "../upload-form.ts";
 import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 import { resourceErrorsToFormFields, resourceFormToInput, resourceToForm, type ErrorParams, type ResourceForm } from "../resource-form.ts";
-import { filesDirectory, keptFile, keptFileProof, parseUpload, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
+import { filesDirectory, keptFile, keptFileProof, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
 import { isStaff, mayEditPractice, requireRole, saveOptions } from "./editor.ts";
 import { reviewActions, reviewHistory, seesReview } from "./review.ts";
 import { ReviewPanel } from "../../../views/components/review.ts";
 import { isPublic } from "../../domain/workflow.ts";
 
-const log = logger("web", "resources");
 
 const ACTIVITYPUB_TYPES = ["application/activity+json", "application/ld+json"];
 
@@ -116,27 +115,13 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     let form: ResourceForm;
     let uploads: Record<string, UploadResult> = {};
     if (request.is("multipart/form-data")) {
-      let parsed;
-      try {
-        parsed = await parseUpload(request, {
-          directory,
-          maxBytes: config.maxUploadBytes,
-          csrfToken: String(response.locals.csrfToken ?? ""),
-          accepts: (field, type) => (field.startsWith("captions.") ? type.mediaType === "text/vtt" : type.mediaType !== "text/vtt"),
-          captionFields: (field) => field.startsWith("captions."),
-        });
-      } catch (error) {
-        // busboy rejects bodies that are not well-formed multipart, such as one cut off by the browser.
-        log.info("Could not read an upload form on {path}: {error}", { path: request.path, error });
-        const context = await pageContext(services, request, response);
-        sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:badUpload.title")} message=${context.t("resources:badUpload.message")} />`, 400);
-        return null;
-      }
-      if (!parsed.csrfValid) {
-        const context = await pageContext(services, request, response);
-        sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:csrfTitle")} message=${context.t("errors:csrf")} />`, 403);
-        return null;
-      }
+      const parsed = await readUploadForm(services, request, response, {
+        directory,
+        maxBytes: config.maxUploadBytes,
+        accepts: (field, type) => (field.startsWith("captions.") ? type.mediaType === "text/vtt" : type.mediaType !== "text/vtt"),
+        captionFields: (field) => field.startsWith("captions."),
+      });
+      if (!parsed) return null;
       form = parsed.fields;
       uploads = parsed.files;
     } else {
