@@ -50,6 +50,14 @@ describe("images in members' replies", function () {
     expect(shown).to.contain(`<img src="/media/${kept![1]}" alt="A reception desk with leaflets in five languages"`);
   });
 
+  it("points out a description without an image", async () => {
+    const refused = await member.postMultipart(`${practicePath}/replies`, { content: "Text with a stray description.", language: "en", description: "A photo I forgot to choose" });
+    expect(refused.status).to.equal(422);
+    const page = await refused.text();
+    expect(page).to.contain('id="reply-image-error"');
+    expect(page).to.contain("A photo I forgot to choose");
+  });
+
   it("refuses a file that is not an image", async () => {
     const refused = await member.postMultipart(`${practicePath}/replies`, { content: "A document instead.", language: "en", description: "Not really an image" }, { image: { name: "fake.png", content: Buffer.from("%PDF-1.4 not an image"), type: "image/png" } });
     expect(refused.status).to.equal(422);

@@ -129,6 +129,7 @@ export async function receiveReply(
   const image = read.image ?? (text("removeImage") === "on" ? null : kept);
   const form: ReplyForm = { content, language, error: null, image, description, imageError: read.imageError, descriptionError: null };
   if (image && !description) form.descriptionError = "replyImageDescriptionRequired";
+  else if (!image && description && !form.imageError) form.imageError = "replyImageMissing";
   else if (description.length > MAX_IMAGE_DESCRIPTION_LENGTH) form.descriptionError = "replyImageDescriptionTooLong";
   if (target.refusal) form.error = target.refusal;
   else if (!content.trim()) form.error = "required";
