@@ -89,6 +89,7 @@ describe("CSRF protection", () => {
     ["/moderation/replies/hide", { reply: "http://localhost:1/notes/1" }],
     ["/moderation/replies/show", { reply: "http://localhost:1/notes/1" }],
     ["/moderation/replies/delete", { reply: "http://localhost:1/notes/1", confirm: "yes" }],
+    ["/account/replies/delete", { reply: "http://localhost:1/notes/1", confirm: "yes" }],
     ["/moderation/accounts/block", { actor: "http://localhost:1/users/troll" }],
     ["/moderation/accounts/unblock", { actor: "http://localhost:1/users/troll" }],
     ["/moderation/reports/1/resolve", {}],

@@ -93,4 +93,28 @@ describe("images in members' replies", function () {
     }, "A to show the image of B's reply");
     expect(page).to.not.contain(`src="${b.origin}`);
   });
+
+  it("lets authors delete their own replies, and only theirs", async () => {
+    const posted = await member.post(`${practicePath}/replies`, { content: "I named the shelter by mistake.", language: "en" });
+    expect(posted.status).to.equal(303);
+    const reply = (await a.instance.store.replies.listForRoot(`${a.origin}${practicePath}`)).find((entry) => entry.contentHtml.includes("by mistake"))!;
+    const page = await (await member.get(practicePath)).text();
+    expect(page).to.contain(`/account/replies/delete?reply=${encodeURIComponent(reply.iri)}`);
+
+    await addAccount(a.instance, "someone_else", "member");
+    const other = new Browser(a.origin);
+    await other.signIn("someone_else");
+    expect((await other.get(`/account/replies/delete?reply=${encodeURIComponent(reply.iri)}`)).status).to.equal(404);
+    expect((await other.post("/account/replies/delete", { reply: reply.iri, confirm: "yes" })).status).to.equal(404);
+
+    expect((await member.get(`/account/replies/delete?reply=${encodeURIComponent(reply.iri)}`)).status).to.equal(200);
+    const unconfirmed = await member.post("/account/replies/delete", { reply: reply.iri });
+    expect(unconfirmed.status).to.equal(422);
+    expect((await a.instance.store.replies.byIri(reply.iri))!.deleted).to.equal(null);
+    const deleted = await member.post("/account/replies/delete", { reply: reply.iri, confirm: "yes" });
+    expect(deleted.status).to.equal(303);
+    const stored = (await a.instance.store.replies.byIri(reply.iri))!;
+    expect(stored.deleted).to.not.equal(null);
+    expect(stored.contentHtml).to.equal("");
+  });
 });

@@ -34,6 +34,8 @@ interface Slugs {
   /** A reply in the shared practice's discussion, and one per role to delete. */
   reply: string;
   replies: Record<Who, string>;
+  /** Replies by the admin, one per role, for the authors' own deletion. */
+  ownReplies: Record<Who, string>;
   report: number;
   /** Targets of the account routes: an account whose role and reset link admins change, and links that stay usable. */
   accountId: number;
@@ -193,6 +195,9 @@ const CASES: Case[] = [
     allowed: ["reviewer", "editor", "admin"],
     request: (browser, slugs, who) => browser.post("/moderation/replies/delete", { reply: slugs.replies[who], confirm: "yes" }),
   },
+  // The admin wrote the replies, so only the admin may delete them as their author.
+  { name: "open one's own reply deletion page", allowed: ["admin"], request: (browser, slugs) => browser.get(`/account/replies/delete?reply=${encodeURIComponent(slugs.reply)}`) },
+  { name: "delete one's own reply", allowed: ["admin"], request: (browser, slugs, who) => browser.post("/account/replies/delete", { reply: slugs.ownReplies[who], confirm: "yes" }) },
   {
     name: "block a remote account",
     allowed: ["reviewer", "editor", "admin"],
@@ -325,6 +330,8 @@ describe("roles", function () {
     };
     const replies = {} as Record<Who, string>;
     for (const who of EVERYONE) replies[who] = await replyOf(`Reply to delete by ${who}`);
+    const ownReplies = {} as Record<Who, string>;
+    for (const who of EVERYONE) ownReplies[who] = await replyOf(`Own reply to delete by ${who}`);
     const reply = await replyOf("Reply everyone may see");
     const report = await running.instance.store.moderation.addReport({
       created: new Date().toISOString(), origin: "local", reporterAccountId: 1, reporterActor: null, flagIri: null, objectIris: [reply],
@@ -347,6 +354,7 @@ describe("roles", function () {
       deletableConsultation,
       reply,
       replies,
+      ownReplies,
       report: report!.id,
       draft: await slugOf("Draft practice", "draft"),
       deletable,

@@ -109,7 +109,9 @@ function Thread(props: { context: PageContext; byParent: Map<string, ReplyView[]
             <${ReplyBody} context=${props.context} view=${view} canModerate=${props.canModerate} />
             ${account !== null && shown && !reply.hidden && (props.canReply || !own)
               ? html`<p class="reply-actions">${props.canReply ? html`<a href=${`${props.pagePath}?replyTo=${encodeURIComponent(reply.iri)}#reply-form`}>${t("discussion.answer", { name: authorName })}</a>` : null}
-                  ${own ? null : html`${props.canReply ? " · " : null}<a href=${`/report?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("discussion.reportNamed", { name: authorName })}>${t("discussion.report")}</a>`}</p>`
+                  ${own
+                    ? html`${props.canReply ? " · " : null}<a href=${`/account/replies/delete?reply=${encodeURIComponent(reply.iri)}`}>${t("discussion.deleteOwn")}</a>`
+                    : html`${props.canReply ? " · " : null}<a href=${`/report?reply=${encodeURIComponent(reply.iri)}`} aria-label=${t("discussion.reportNamed", { name: authorName })}>${t("discussion.report")}</a>`}</p>`
               : null}
             ${props.canModerate && !reply.deleted ? html`<${ModerationActions} context=${props.context} view=${view} pagePath=${props.pagePath} />` : null}
           </article>

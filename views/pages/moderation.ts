@@ -186,16 +186,16 @@ export function ReportReplyPage(props: { context: PageContext; reply: ReplyView;
   `;
 }
 
-/** Confirms that a moderator deletes a reply for good. */
-export function DeleteReplyPage(props: { context: PageContext; reply: ReplyView; excerpt: string; backHref: string; error: string | null }) {
+/** Confirms that a moderator, or the reply's own author (`own`), deletes a reply for good. */
+export function DeleteReplyPage(props: { context: PageContext; reply: ReplyView; excerpt: string; backHref: string; error: string | null; own?: boolean }) {
   const { t } = props.context;
   return html`
     <${Layout} context=${props.context} title=${t("moderation.deleteTitle")}>
       <h1>${t("moderation.deleteTitle")}</h1>
-      <p>${t("moderation.deleteAbout", { name: props.reply.authorName })}</p>
+      <p>${props.own ? t("moderation.deleteOwnAbout") : t("moderation.deleteAbout", { name: props.reply.authorName })}</p>
       <blockquote class="report-comment">${props.excerpt}</blockquote>
       <p>${t(props.reply.reply.local ? "moderation.deleteLocalExplanation" : "moderation.deleteRemoteExplanation")}</p>
-      <form method="post" action="/moderation/replies/delete" class="narrow" novalidate><${CsrfField} context=${props.context} />
+      <form method="post" action=${props.own ? "/account/replies/delete" : "/moderation/replies/delete"} class="narrow" novalidate><${CsrfField} context=${props.context} />
         <input type="hidden" name="reply" value=${props.reply.reply.iri} />
         <div class="choice">
           <input type="checkbox" id="confirm-delete" name="confirm" value="yes" required aria-invalid=${props.error ? "true" : undefined}

@@ -201,11 +201,11 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     response.redirect(303, withNotice(request.body.next ? safeNext(request.body.next) : (await replyPage(reply)).href, "replyShown"));
   });
 
-  async function showDelete(request: Request, response: Response, reply: Reply, error: string | null) {
+  async function showDelete(request: Request, response: Response, reply: Reply, error: string | null, own = false) {
     const context = await pageContext(services, request, response);
     const [view] = await describeReplies(store, [reply]);
     const { href } = await replyPage(reply);
-    sendPage(response, html`<${DeleteReplyPage} context=${context} reply=${view} excerpt=${excerpt(reply)} backHref=${href} error=${error} />`, error ? 422 : 200);
+    sendPage(response, html`<${DeleteReplyPage} context=${context} reply=${view} excerpt=${excerpt(reply)} backHref=${href} error=${error} own=${own} />`, error ? 422 : 200);
   }
 
   router.get("/moderation/replies/delete", replyModerators, async (request, response) => {
@@ -220,6 +220,36 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     if (request.body.confirm !== "yes") return showDelete(request, response, reply, "deleteReplyConfirm");
     await moderation.deleteReply(response.locals.account as Account, reply);
     log.info("{username} deleted reply {reply}", { username: (response.locals.account as Account).username, reply: reply.iri });
+    response.redirect(303, withNotice((await replyPage(reply)).href, "replyDeleted"));
+  });
+
+  // Authors deleting their own replies, which may say more than they meant to (a name, a place).
+
+  async function ownReply(request: Request, response: Response, value: unknown): Promise<Reply | null> {
+    const account = response.locals.account as Account | null;
+    if (!account) {
+      response.redirect(303, `/sign-in?next=${encodeURIComponent(request.originalUrl)}`);
+      return null;
+    }
+    const reply = await findReply(value);
+    if (!reply || reply.deleted || !reply.local || reply.authorAccountId !== account.id) {
+      await notFound(request, response);
+      return null;
+    }
+    return reply;
+  }
+
+  router.get("/account/replies/delete", async (request, response) => {
+    const reply = await ownReply(request, response, request.query.reply);
+    if (reply) await showDelete(request, response, reply, null, true);
+  });
+
+  router.post("/account/replies/delete", async (request, response) => {
+    const reply = await ownReply(request, response, request.body.reply);
+    if (!reply) return;
+    if (request.body.confirm !== "yes") return showDelete(request, response, reply, "deleteReplyConfirm", true);
+    await moderation.deleteReply(response.locals.account as Account, reply);
+    log.info("{username} deleted their own reply {reply}", { username: (response.locals.account as Account).username, reply: reply.iri });
     response.redirect(303, withNotice((await replyPage(reply)).href, "replyDeleted"));
   });
 
