@@ -193,4 +193,28 @@ describe("replies on a partner's items", function () {
     expect(await inboundLogOnB()).to.contain(`inReplyTo ${a.origin}${paths.practiceA} is not an item of ${remote.actorId} held on this instance`);
     expect(await pageOnB(paths.practiceB)).to.not.contain("Announced by the wrong partner.");
   });
+
+  it("embedded Note is read from its origin", async () => {
+    // The remote actor, which B follows since the previous test, publishes a practice that B copies.
+    const articleIri = `${remote.origin}/articles/1`;
+    remote.documents.set(articleIri, { "@context": AS, id: articleIri, type: "Article", attributedTo: remote.actorId, name: "Remote partner practice", content: "<p>Partner text</p>", published: "2026-01-01T00:00:00Z" });
+    const created = await remote.post(`${b.origin}/inbox`, { "@context": AS, id: `${articleIri}/create`, type: "Create", actor: remote.actorId, object: articleIri });
+    expect(created.status).to.be.within(200, 299);
+    const library = await eventually(async () => {
+      const page = await pageOnB("/library");
+      return page.includes("Remote partner practice") ? page : null;
+    }, "B to copy the remote practice");
+    const copyPath = library.match(/href="(\/library\/[^"]*remote-partner-practice[^"]*)"/)![1];
+
+    const { document } = remoteNoteDocument(articleIri, "Text as its server serves it.");
+    const announce = (number: number) => ({ "@context": AS, id: `${remote.origin}/announces/${number}`, type: "Announce", actor: remote.actorId, object: { ...document, content: "<p>Text changed in the embedded copy.</p>" }, to: [PUBLIC] });
+    expect((await remote.post(`${b.origin}/inbox`, announce(3))).status).to.be.within(200, 299);
+    const page = await pageOnB(copyPath);
+    expect(page, "the reply is stored from its origin").to.contain("Text as its server serves it.");
+    expect(page, "the embedded copy is not used").to.not.contain("Text changed in the embedded copy.");
+
+    expect((await remote.post(`${b.origin}/inbox`, announce(4))).status).to.be.within(200, 299);
+    expect(await inboundLogOnB(), "the second Announce is logged").to.contain("Reply already stored");
+    expect((await pageOnB(copyPath)).split("Text as its server serves it.").length - 1, "the reply is stored once").to.equal(1);
+  });
 });
