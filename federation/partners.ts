@@ -234,9 +234,14 @@ async function importOutboxObject(ctx: Ctx, object: ASObject, actorIri: string):
 /**
  * Reads a partner's outbox once and imports the practices, resources,
  * learning opportunities and consultations it published before we
- * followed, up to BACKFILL_LIMIT items.
+ * followed, up to BACKFILL_LIMIT items. `afterImport` runs after each
+ * imported item, such as reading its replies.
  */
-export async function backfillPartner(ctx: Ctx, actorIri: string): Promise<{ imported: number; skipped: number }> {
+export async function backfillPartner(
+  ctx: Ctx,
+  actorIri: string,
+  afterImport?: (object: ASObject) => Promise<unknown>,
+): Promise<{ imported: number; skipped: number }> {
   const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR });
   const actor = await ctx.lookupObject(actorIri, { documentLoader });
   if (!actor || !isActor(actor)) throw new PartnerError("notActor", `${actorIri} is not an actor`);
@@ -258,7 +263,10 @@ export async function backfillPartner(ctx: Ctx, actorIri: string): Promise<{ imp
       object = await item.getObject({ documentLoader, contextLoader: ctx.contextLoader, crossOrigin: "ignore" }).catch(() => null);
     } else if (item instanceof ASObject) object = item;
     const result = object ? await importOutboxObject(ctx, object, actorIri) : { ok: false as const, reason: "Create has no readable object" };
-    if (result.ok) imported++;
+    if (result.ok) {
+      imported++;
+      await afterImport?.(object!).catch((error) => log.debug("After importing {id}: {error}", { id: object?.id?.href, error }));
+    }
     else {
       skipped++;
       log.debug("Skipped outbox item {id}: {reason}", { id: object?.id?.href ?? item.id?.href, reason: result.reason });

@@ -7,6 +7,7 @@ import { rememberActor } from "../actors-cache.ts";
 import { backfillPartner } from "../partners.ts";
 import { INSTANCE_ACTOR, type FederationServices } from "../services.ts";
 import { record } from "./journal.ts";
+import { backfillReplies } from "./partner-replies.ts";
 
 type Ctx = InboxContext<FederationServices>;
 const log = logger("federation", "following");
@@ -89,7 +90,7 @@ async function findOurFollow(ctx: Ctx, activity: Accept | Reject) {
   return following;
 }
 
-/** Accept(Follow) from a partner: start receiving its practices and read its outbox once. */
+/** Accept(Follow) from a partner: start receiving its practices and read its outbox once, with the first replies of each item. */
 export async function onFollowAccepted(ctx: Ctx, accept: Accept): Promise<void> {
   const following = await findOurFollow(ctx, accept);
   if (!following) return record(ctx, accept, "ignored", "Accept does not match a Follow we sent to that actor");
@@ -99,7 +100,7 @@ export async function onFollowAccepted(ctx: Ctx, accept: Accept): Promise<void> 
   if (!firstTime) return;
   // The backfill fetches many documents, so it runs after the inbox has responded.
   const context = ctx.federation.createContext(new URL(ctx.data.config.origin), ctx.data);
-  void backfillPartner(context, following.actorIri).catch((error) =>
+  void backfillPartner(context, following.actorIri, (item) => backfillReplies(context, item, following.actorIri)).catch((error) =>
     log.warn("Backfill from {actor} failed: {error}", { actor: following.actorIri, error }),
   );
 }

@@ -5,6 +5,7 @@ import { isPublic } from "../../src/domain/workflow.ts";
 import type { ReactionType } from "../../src/storage/types.ts";
 import type { FederationServices } from "../services.ts";
 import { record, typeName } from "./journal.ts";
+import { onPartnerReplyAnnounced } from "./partner-replies.ts";
 
 type Ctx = InboxContext<FederationServices>;
 
@@ -42,8 +43,15 @@ async function onReaction(ctx: Ctx, activity: Like | Announce, type: ReactionTyp
 /** Like (including emoji reactions sent as Like) counts once per actor and object. */
 export const onLiked = (ctx: Ctx, like: Like) => onReaction(ctx, like, "like");
 
-/** Announce (boost) of one of our items counts as a share. */
-export const onAnnounced = (ctx: Ctx, announce: Announce) => onReaction(ctx, announce, "announce");
+/**
+ * Handles an Announce. When a partner we follow announces a reply in one of
+ * its items' discussions, the reply is stored on our copy. Any other
+ * Announce (boost) of an item or reply shown here counts as a share.
+ */
+export async function onAnnounced(ctx: Ctx, announce: Announce): Promise<void> {
+  if (await onPartnerReplyAnnounced(ctx, announce)) return;
+  return onReaction(ctx, announce, "announce");
+}
 
 /** Undo(Like) and Undo(Announce): the reaction is withdrawn by the actor who made it. */
 export async function onReactionUndone(ctx: Ctx, undo: Undo, type: ReactionType): Promise<void> {
