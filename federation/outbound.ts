@@ -19,6 +19,12 @@ import type { FederationServices } from "./services.ts";
 
 const log = logger("federation", "outbound");
 
+/**
+ * Most of the organization's followers a member's profile update goes to.
+ * TODO: page through the followers once an organization has more than this many.
+ */
+const MAX_PROFILE_RECIPIENTS = 1000;
+
 type Ctx = Context<FederationServices>;
 
 /** DomainEvents whose reply hook can reuse the context of the inbox request that caused it. */
@@ -78,18 +84,24 @@ export class Outbound implements DomainEventsWithContext, ResourceEvents {
       const ctx = this.#context();
       const person = await buildPerson(ctx, username);
       if (!person) return;
-      await ctx.sendActivity(
-        { identifier: username },
-        "followers",
-        new Update({
-          id: new URL(`${person.id!.href}#updates/${crypto.randomUUID()}`),
-          actor: person.id!,
-          object: person,
-          published: nowInstant(),
-          to: new URL(PUBLIC_COLLECTION),
-          cc: ctx.getFollowersUri(username),
-        }),
-      );
+      const update = new Update({
+        id: new URL(`${person.id!.href}#updates/${crypto.randomUUID()}`),
+        actor: person.id!,
+        object: person,
+        published: nowInstant(),
+        to: new URL(PUBLIC_COLLECTION),
+        cc: ctx.getFollowersUri(username),
+      });
+      await ctx.sendActivity({ identifier: username }, "followers", update);
+      // Partner instances follow the organization, not each member, yet show members' replies; they get the new profile too.
+      const partners = (await this.services.store.followers.list(this.#group, "accepted", MAX_PROFILE_RECIPIENTS, 0)).items;
+      if (partners.length === 0) return;
+      const recipients: Recipient[] = partners.map((follower) => ({
+        id: new URL(follower.actorIri),
+        inboxId: new URL(follower.inbox),
+        endpoints: follower.sharedInbox ? { sharedInbox: new URL(follower.sharedInbox) } : null,
+      }));
+      await ctx.sendActivity({ identifier: username }, recipients, update, { preferSharedInbox: true });
     });
   }
 

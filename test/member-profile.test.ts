@@ -45,6 +45,10 @@ describe("member profiles", function () {
   it("saves the profile, shows it and sends it to followers", async () => {
     expect((await follower.follow(running.origin, "/actors/amina")).status).to.equal(202);
     await eventually(async () => (await running.instance.store.followers.list("amina", "accepted", 10, 0)).items.length > 0, "the follow to be accepted");
+    // A partner instance follows the organization, not the member, and shows her replies.
+    const partner = new RemoteServer();
+    await partner.start();
+    expect((await partner.follow(running.origin, "/actors/org")).status).to.equal(202);
 
     const response = await member.post("/account/profile", {
       displayName: "Amina Diallo",
@@ -69,6 +73,9 @@ describe("member profiles", function () {
 
     const update = await eventually(async () => follower.received.find((entry) => (entry.body as { type?: string }).type === "Update"), "the Update to reach the follower");
     expect((update.body as { object: { name: string } }).object.name).to.equal("Amina Diallo");
+    const partnerUpdate = await eventually(async () => partner.received.find((entry) => (entry.body as { type?: string; actor?: string }).type === "Update" && (entry.body as { actor?: string }).actor === `${running.origin}/actors/amina`), "the Update to reach the partner");
+    expect((partnerUpdate.body as { object: { name: string } }).object.name).to.equal("Amina Diallo");
+    await partner.stop();
   });
 
   it("links members to their own profile form only", async () => {
