@@ -72,7 +72,9 @@ export async function buildPerson(ctx: FedifyContext<FederationServices>, identi
     ...commonEndpoints(ctx, identifier),
     ...(await actorKeys(ctx, identifier)),
     name: account.displayName,
-    summary: account.bio ? plainTextToHtml(account.bio) : null,
+    summaries: account.bio
+      ? [plainTextToHtml(account.bio), ...(account.bioLanguage ? [new LanguageString(plainTextToHtml(account.bio), account.bioLanguage)] : [])]
+      : [],
     url: new URL(`/members/${account.username}`, ctx.canonicalOrigin),
     published: toInstant(account.created),
     attachments: fields,

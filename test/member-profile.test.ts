@@ -55,6 +55,7 @@ describe("member profiles", function () {
       affiliation: "Red de Acogida, Tapachula",
       bio: "Caseworker for unaccompanied children.\n\nI coordinate referrals <b>across</b> the border.",
       languages: ["fr", "es", "ar"],
+      bioLanguage: "en",
     });
     expect(response.status).to.equal(303);
     expect(response.headers.get("location")).to.equal("/members/amina?notice=profileSaved");
@@ -63,11 +64,13 @@ describe("member profiles", function () {
     expect(french).to.contain("<h1>Amina Diallo</h1>");
     expect(french).to.contain("Red de Acogida, Tapachula");
     expect(french).to.contain("français, espagnol et arabe");
+    expect(french).to.contain('<div class="bio" lang="en">');
     expect(french).to.contain("I coordinate referrals &lt;b>across&lt;/b> the border.");
 
     const person = (await (await fetch(`${running.origin}/actors/amina`, { headers: { Accept: "application/activity+json" } })).json()) as Record<string, unknown>;
     expect(person.name).to.equal("Amina Diallo");
     expect(person.summary).to.equal("<p>Caseworker for unaccompanied children.</p>\n<p>I coordinate referrals &lt;b&gt;across&lt;/b&gt; the border.</p>");
+    expect(person.summaryMap).to.deep.equal({ en: person.summary });
     expect(person.attachment).to.deep.include({ type: "PropertyValue", name: "Affiliation", value: "Red de Acogida, Tapachula" });
     expect(person.attachment).to.deep.include({ type: "PropertyValue", name: "Languages", value: "French, Spanish, Arabic" });
 

@@ -1,5 +1,6 @@
 import type { AccountProfile } from "../storage/types.ts";
 import { MAX_DISPLAY_NAME_LENGTH } from "./accounts.ts";
+import { isLanguage } from "./vocabulary.ts";
 
 export const MAX_BIO_LENGTH = 2000;
 export const MAX_AFFILIATION_LENGTH = 200;
@@ -15,6 +16,8 @@ export const MEMBER_LANGUAGES = ["en", "fr", "es", "ar", "pt", "ru", "uk", "fa",
 export interface ProfileForm {
   displayName: string;
   bio: string;
+  /** Language the biography is written in. */
+  bioLanguage: string;
   affiliation: string;
   languages: string[];
 }
@@ -31,7 +34,8 @@ export function validateProfile(form: ProfileForm): { ok: true; profile: Account
   if (affiliation.length > MAX_AFFILIATION_LENGTH) errors.affiliation = "affiliationTooLong";
   const known = new Set<string>(MEMBER_LANGUAGES);
   if (form.languages.some((language) => !known.has(language))) errors.languages = "choice";
+  if (bio && !isLanguage(form.bioLanguage)) errors.bioLanguage = "choice";
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const languages = MEMBER_LANGUAGES.filter((language) => form.languages.includes(language));
-  return { ok: true, profile: { displayName, bio, affiliation, languages } };
+  return { ok: true, profile: { displayName, bio, bioLanguage: bio && isLanguage(form.bioLanguage) ? form.bioLanguage : null, affiliation, languages } };
 }

@@ -28,12 +28,15 @@ export interface Account {
   affiliation?: string;
   /** Languages the member works in, as language codes. */
   languages?: string[];
+  /** Language the biography is written in (en, fr or es); absent when unknown. */
+  bioLanguage?: string | null;
 }
 
 /** What a member may change about themselves. */
 export interface AccountProfile {
   displayName: string;
   bio: string;
+  bioLanguage: string | null;
   affiliation: string;
   languages: string[];
 }

@@ -1,6 +1,7 @@
 import { MAX_AFFILIATION_LENGTH, MAX_BIO_LENGTH, MEMBER_LANGUAGES, type ProfileForm } from "../../src/domain/member-profile.ts";
 import { MAX_DISPLAY_NAME_LENGTH } from "../../src/domain/accounts.ts";
-import { CsrfField, html, type PageContext } from "../html.ts";
+import { LANGUAGES } from "../../src/domain/vocabulary.ts";
+import { CsrfField, html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 /** Renders the signed-in member's own profile form: name, affiliation, languages and a short biography. */
@@ -49,6 +50,13 @@ export function ProfileEditPage(props: { context: PageContext; form: ProfileForm
           <p class="hint" id="profile-bio-hint">${t("profile.bioHint")}</p>
           <textarea id="profile-bio" name="bio" rows="5" maxlength=${MAX_BIO_LENGTH} aria-invalid=${errors.bio ? "true" : undefined} aria-describedby=${describedBy("bio", true)}>${form.bio}</textarea>
           ${error("bio")}
+        </div>
+        <div class="field">
+          <label for="profile-bioLanguage">${t("profile.fields.bioLanguage")}</label>
+          <select id="profile-bioLanguage" name="bioLanguage" aria-invalid=${errors.bioLanguage ? "true" : undefined} aria-describedby=${describedBy("bioLanguage")}>
+            ${LANGUAGES.map((code) => html`<option value=${code} selected=${code === (form.bioLanguage || language)}>${languageName(language, code, true)}</option>`)}
+          </select>
+          ${error("bioLanguage")}
         </div>
         <div class="actions"><button type="submit">${t("profile.save")}</button> <a href=${props.memberPath}>${t("report.cancel")}</a></div>
       </form>

@@ -171,7 +171,10 @@ export function MemberPage(props: { context: PageContext; member: Account; handl
     <${Layout} context=${props.context} title=${member.displayName}>
       <h1>${member.displayName}</h1>
       <p class="handle">${props.handle}</p>
-      ${member.bio ? member.bio.split(/\n\s*\n/).map((paragraph) => html`<p class="bio">${paragraph}</p>`) : null}
+      ${member.bio
+        ? html`<div class="bio" lang=${member.bioLanguage && member.bioLanguage !== language ? member.bioLanguage : undefined}>
+            ${member.bio.split(/\n\s*\n/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>`
+        : null}
       <dl class="profile">
         ${member.affiliation ? html`<dt>${t("member.affiliation")}</dt><dd>${member.affiliation}</dd>` : null}
         ${member.languages?.length ? html`<dt>${t("member.languages")}</dt><dd>${list.format(member.languages.map((code) => languageNames.of(code) ?? code))}</dd>` : null}

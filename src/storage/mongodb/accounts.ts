@@ -34,6 +34,7 @@ function toAccount(document: AccountDocument): Account {
     created: document.created,
     affiliation: document.affiliation ?? "",
     languages: document.languages ?? [],
+    bioLanguage: document.bioLanguage ?? null,
   };
 }
 

@@ -15,6 +15,7 @@ function toAccount(row: Row): Account {
     created: row.created as string,
     affiliation: (row.affiliation as string | null) ?? "",
     languages: JSON.parse((row.languages as string | null) ?? "[]") as string[],
+    bioLanguage: (row.bio_language as string | null) ?? null,
   };
 }
 
@@ -49,8 +50,8 @@ export class SqliteAccountRepository implements AccountRepository {
 
   async updateProfile(id: number, profile: AccountProfile): Promise<void> {
     this.database
-      .prepare("UPDATE accounts SET display_name = ?, bio = ?, affiliation = ?, languages = ? WHERE id = ?")
-      .run(profile.displayName, profile.bio, profile.affiliation, JSON.stringify(profile.languages), id);
+      .prepare("UPDATE accounts SET display_name = ?, bio = ?, bio_language = ?, affiliation = ?, languages = ? WHERE id = ?")
+      .run(profile.displayName, profile.bio, profile.bioLanguage, profile.affiliation, JSON.stringify(profile.languages), id);
   }
 
   async updatePassword(id: number, passwordHash: string): Promise<void> {

@@ -359,6 +359,10 @@ const MIGRATIONS: string[] = [
   ALTER TABLE accounts ADD COLUMN affiliation TEXT NOT NULL DEFAULT '';
   ALTER TABLE accounts ADD COLUMN languages TEXT NOT NULL DEFAULT '[]';
   `,
+  // The language of a member's biography, so pages can mark it.
+  `
+  ALTER TABLE accounts ADD COLUMN bio_language TEXT;
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

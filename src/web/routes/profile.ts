@@ -10,7 +10,7 @@ import { pageContext, sendPage, type WebServices } from "../context.ts";
 const log = logger("web", "profile");
 
 function formOf(account: Account): ProfileForm {
-  return { displayName: account.displayName, bio: account.bio, affiliation: account.affiliation ?? "", languages: account.languages ?? [] };
+  return { displayName: account.displayName, bio: account.bio, bioLanguage: account.bioLanguage ?? "", affiliation: account.affiliation ?? "", languages: account.languages ?? [] };
 }
 
 /** Registers /account/profile, where a signed-in member edits what their page and their fediverse profile show. */
@@ -30,6 +30,7 @@ export function registerProfileRoutes(router: Router, services: WebServices): vo
     const form: ProfileForm = {
       displayName: text("displayName"),
       bio: text("bio"),
+      bioLanguage: text("bioLanguage"),
       affiliation: text("affiliation"),
       languages: [body.languages ?? []].flat().filter((value): value is string => typeof value === "string"),
     };
