@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { addAccount, Browser, eventually, startInstance, type RunningInstance } from "./support/instance.ts";
+import { addAccount, Browser, eventually, practiceForm, startInstance, type RunningInstance } from "./support/instance.ts";
 import { RemoteServer } from "./support/remote-actor.ts";
 
 describe("member profiles", function () {
@@ -87,5 +87,18 @@ describe("member profiles", function () {
     const other = new Browser(running.origin);
     await other.signIn("other");
     expect(await (await other.get("/members/amina")).text()).to.not.contain('<a href="/account/profile">Edit your profile');
+  });
+
+  it("lists what a member published", async () => {
+    await addAccount(running.instance, "writer", "editor");
+    const writer = new Browser(running.origin);
+    await writer.signIn("writer");
+    const published = await writer.post("/practices", practiceForm("Mobile legal clinics at bus terminals"));
+    const draft = await writer.post("/practices", { ...practiceForm("An unfinished idea"), action: "draft" });
+    expect([published.status, draft.status]).to.deep.equal([303, 303]);
+    const page = await (await fetch(`${running.origin}/members/writer`)).text();
+    expect(page).to.contain("1 published item");
+    expect(page).to.contain(`href="${new URL(published.headers.get("location")!, running.origin).pathname}"`);
+    expect(page).to.not.contain("An unfinished idea");
   });
 });

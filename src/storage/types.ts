@@ -171,6 +171,8 @@ export interface PracticeQuery {
   includeDrafts?: boolean;
   /** Include library copies hidden by moderation. */
   includeHidden?: boolean;
+  /** Only items written by this local account. */
+  authorAccountId?: number;
   limit: number;
   offset: number;
 }
@@ -428,6 +430,8 @@ export interface ResourceQuery {
   includeDrafts?: boolean;
   /** Include partner copies hidden by moderation. */
   includeHidden?: boolean;
+  /** Only items written by this local account. */
+  authorAccountId?: number;
   limit: number;
   offset: number;
 }

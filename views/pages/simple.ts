@@ -1,3 +1,4 @@
+import { pickLanguage } from "../../src/domain/text.ts";
 import { formatDateTime } from "../../src/domain/dates.ts";
 import type { Account, DeliveryHealth, Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
 import { CsrfField, html, type PageContext } from "../html.ts";
@@ -162,7 +163,16 @@ export function FederationAdminPage(props: {
 }
 
 /** A member's public profile: name, handle, role and how to follow them from the fediverse. */
-export function MemberPage(props: { context: PageContext; member: Account; handle: string; replyCount: number }) {
+/** A published item a member wrote, as their page lists it. */
+export interface ContributionView {
+  kind: "practice" | "resource";
+  path: string;
+  text: Partial<Record<string, { title: string }>>;
+  primaryLanguage: string;
+  published: string;
+}
+
+export function MemberPage(props: { context: PageContext; member: Account; handle: string; replyCount: number; contributions: ContributionView[] }) {
   const { t, language, account } = props.context;
   const { member } = props;
   const languageNames = new Intl.DisplayNames([language], { type: "language" });
@@ -181,6 +191,18 @@ export function MemberPage(props: { context: PageContext; member: Account; handl
         <dt>${t("member.role")}</dt><dd>${t(`member.roles.${member.role}`)}</dd>
         <dt>${t("member.replies")}</dt><dd>${props.replyCount}</dd>
       </dl>
+      ${props.contributions.length > 0
+        ? html`<section aria-labelledby="contributions-heading">
+            <h2 id="contributions-heading">${t("member.contributions", { count: props.contributions.length })}</h2>
+            <ul>
+              ${props.contributions.map((item) => {
+                const title = pickLanguage(item.text, language, item.primaryLanguage);
+                return html`<li><a href=${item.path} lang=${title && title.language !== language ? title.language : undefined}>${title?.value.title ?? ""}</a>
+                  ${" "}<span class="meta">${t(`member.kinds.${item.kind}`)} · <time datetime=${item.published}>${formatDateTime(language, item.published)}</time></span></li>`;
+              })}
+            </ul>
+          </section>`
+        : null}
       <p>${t("member.followHint", { handle: props.handle })}</p>
       ${account?.id === member.id ? html`<p><a href="/account/profile">${t("profile.edit")}</a></p>` : null}
     <//>

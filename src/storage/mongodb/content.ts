@@ -82,6 +82,7 @@ export class MongoPracticeRepository implements PracticeRepository {
     if (!query.includeHidden) filter.hidden = null;
     if (query.local !== undefined) filter["practice.local"] = query.local;
     if (query.theme) filter["practice.themes"] = query.theme;
+    if (query.authorAccountId !== undefined) filter["practice.authorAccountId"] = query.authorAccountId;
 
     const total = await this.practices.countDocuments(filter);
     const cursor = this.practices.find(filter).sort({ listedAt: -1, _id: 1 });

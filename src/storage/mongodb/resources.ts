@@ -68,6 +68,7 @@ export class MongoResourceRepository implements ResourceRepository {
     if (query.local !== undefined) filter["resource.local"] = query.local;
     if (query.media !== undefined) filter["resource.resourceType"] = query.media ? { $in: MEDIA_TYPES } : { $nin: MEDIA_TYPES };
     if (query.theme) filter["resource.themes"] = query.theme;
+    if (query.authorAccountId !== undefined) filter["resource.authorAccountId"] = query.authorAccountId;
     const total = await this.resources.countDocuments(filter);
     const documents = await readPage(this.resources.find(filter).sort({ listedAt: -1, _id: 1 }), query.limit, query.offset);
     return { items: documents.map((document) => toResource(document)!), total };

@@ -87,6 +87,10 @@ export class SqliteResourceRepository implements ResourceRepository {
       conditions.push("EXISTS (SELECT 1 FROM json_each(data, '$.themes') WHERE json_each.value = ?)");
       parameters.push(query.theme);
     }
+    if (query.authorAccountId !== undefined) {
+      conditions.push("json_extract(data, '$.authorAccountId') = ?");
+      parameters.push(query.authorAccountId);
+    }
     const where = conditions.join(" AND ");
     const total = (this.database.prepare(`SELECT COUNT(*) AS n FROM resources WHERE ${where}`).get(...parameters) as Row).n as number;
     const rows = this.database

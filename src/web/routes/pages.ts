@@ -10,6 +10,7 @@ import { absolute, PATHS } from "../../domain/urls.ts";
 import { THEME_IDS } from "../../domain/vocabulary.ts";
 import type { Account, Store } from "../../storage/types.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
+import { resourcePath } from "../../domain/resources.ts";
 import { html } from "../../../views/html.ts";
 import { HomePage } from "../../../views/pages/home.ts";
 import { LIBRARY_PAGE_SIZE, LibraryPage } from "../../../views/pages/library.ts";
@@ -17,7 +18,7 @@ import { LIBRARY_KINDS, type LibraryKind } from "../../domain/resource.ts";
 import { libraryEntries } from "../library-entries.ts";
 import { parseSearchText } from "../../search/query.ts";
 import { PracticePage } from "../../../views/pages/practice.ts";
-import { MemberPage, MessagePage } from "../../../views/pages/simple.ts";
+import { MemberPage, MessagePage, type ContributionView } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 
@@ -126,7 +127,13 @@ export function registerPageRoutes(router: Router, services: WebServices) {
     }
     const handle = `@${member.username}@${new URL(config.origin).host}`;
     const replyCount = await store.replies.countByAuthor(absolute(config.origin, PATHS.actor(member.username)));
-    sendPage(response, html`<${MemberPage} context=${context} member=${member} handle=${handle} replyCount=${replyCount} />`);
+    // TODO: page the contributions once a member has written more than this many items of a kind.
+    const query = { local: true, authorAccountId: member.id, limit: 100, offset: 0 };
+    const contributions: ContributionView[] = [
+      ...(await store.practices.list(query)).items.map((practice) => ({ kind: "practice" as const, path: practicePath(practice), text: practice.text, primaryLanguage: practice.primaryLanguage, published: practice.published ?? practice.updated })),
+      ...(await store.resources.list(query)).items.map((resource) => ({ kind: "resource" as const, path: resourcePath(resource), text: resource.text, primaryLanguage: resource.primaryLanguage, published: resource.published ?? resource.updated })),
+    ].sort((a, b) => b.published.localeCompare(a.published));
+    sendPage(response, html`<${MemberPage} context=${context} member=${member} handle=${handle} replyCount=${replyCount} contributions=${contributions} />`);
   });
 
   router.post("/practices/:slug/replies", async (request, response) => {
