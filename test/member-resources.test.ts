@@ -126,9 +126,9 @@ describe("member resources", function () {
   });
 
   it("keeps a submission out of the author's hands", async () => {
-    expect((await member.get(`/resources/${slug}/edit`)).status, "edit form while submitted").to.equal(404);
+    expect((await member.get(`/resources/${slug}/edit`)).status, "edit form while submitted").to.equal(403);
     const edited = await member.postMultipart(`/resources/${slug}/edit`, resourceForm("Member reception guide, changed", { link: "https://publisher.example/changed" }));
-    expect(edited.status, "edit while submitted").to.equal(404);
+    expect(edited.status, "edit while submitted").to.equal(403);
     expect((await member.post(`/resources/${slug}/review`, { action: "publish", comment: "" })).status, "publish by the author").to.equal(403);
     expect((await otherMember.post(`/resources/${slug}/review`, { action: "comment", comment: "Mine now" })).status, "another member's comment").to.equal(404);
   });
@@ -181,7 +181,7 @@ describe("member resources", function () {
     const history = await (await member.get(`/resources/${slug}`)).text();
     const actions = [...history.matchAll(/· (submitted it for review|started the review|asked for changes|published it)</g)].map((match) => match[1]);
     expect(actions).to.deep.equal(["submitted it for review", "started the review", "asked for changes", "submitted it for review", "published it"]);
-    expect((await member.get(`/resources/${slug}/edit`)).status, "no edits once published").to.equal(404);
+    expect((await member.get(`/resources/${slug}/edit`)).status, "no edits once published").to.equal(403);
   });
 
   it("takes a member's recording as a draft", async () => {

@@ -70,6 +70,10 @@ describe("review workflow", function () {
     slug = new URL(created.headers.get("location")!, running.origin).pathname.split("/")[2];
     iri = `${running.origin}/practices/${slug}`;
     expect((await reviewer.get("/review").then((response) => response.text()))).to.contain("Reviewed practice");
+    // Once submitted, the author's edit page explains the lock rather than claiming the page does not exist.
+    const locked = await member.get(`/practices/${slug}/edit`);
+    expect(locked.status).to.equal(403);
+    expect(await locked.text()).to.contain("This item cannot be edited now");
 
     expect((await review(reviewer, "start")).status).to.equal(303);
     const refused = await review(reviewer, "changes", "   ");

@@ -38,6 +38,17 @@ export function mayEditPractice(account: Account | null, practice: Pick<Practice
   return isStaff(account) || (practice.authorAccountId === account.id && practice.status === "draft");
 }
 
+/** True when the reader wrote this item but may no longer edit it, because it was submitted, is under review or was published. */
+export function lockedForAuthor(account: Account | null, item: Pick<Practice | Resource, "local" | "authorAccountId" | "status" | "deleted">): boolean {
+  return account !== null && item.local && !item.deleted && item.authorAccountId === account.id && !mayEditPractice(account, item);
+}
+
+/** Sends the 403 page that tells an author why their item cannot be edited now. */
+export async function sendLocked(services: WebServices, request: Request, response: Response): Promise<void> {
+  const context = await pageContext(services, request, response);
+  sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:lockedTitle")} message=${context.t("errors:locked")} />`, 403);
+}
+
 /** Maps the editor's button to save options: staff publish and members submit, unless either saves a draft. */
 export function saveOptions(account: Account, action: unknown): { publish: boolean; submit: boolean } {
   if (action === "draft") return { publish: false, submit: false };
@@ -73,6 +84,10 @@ export function registerEditorRoutes(router: Router, services: WebServices): voi
     const practice = await store.practices.bySlug(String(request.params.slug));
     const account = response.locals.account as Account | null;
     if (practice && practice.local && !practice.deleted && (mayDelete(account) || mayEditPractice(account, practice))) return practice;
+    if (practice && lockedForAuthor(account, practice)) {
+      await sendLocked(services, request, response);
+      return null;
+    }
     const context = await pageContext(services, request, response);
     sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("errors:notFound")} />`, 404);
     return null;

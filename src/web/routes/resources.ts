@@ -25,7 +25,7 @@ import { readUploadForm } from "../upload-form.ts";
 import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 import { resourceErrorsToFormFields, resourceFormToInput, resourceToForm, type ErrorParams, type ResourceForm } from "../resource-form.ts";
 import { filesDirectory, keptFile, keptFileProof, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
-import { isStaff, mayEditPractice, requireRole, saveOptions } from "./editor.ts";
+import { isStaff, lockedForAuthor, mayEditPractice, requireRole, saveOptions, sendLocked } from "./editor.ts";
 import { reviewActions, reviewHistory, seesReview } from "./review.ts";
 import { ReviewPanel } from "../../../views/components/review.ts";
 import { isPublic } from "../../domain/workflow.ts";
@@ -102,6 +102,10 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     const resource = await store.resources.bySlug(String(request.params.slug));
     const account = response.locals.account as Account | null;
     if (resource && resource.local && !resource.deleted && (mayDelete(account) || mayEditPractice(account, resource))) return resource;
+    if (resource && lockedForAuthor(account, resource)) {
+      await sendLocked(services, request, response);
+      return null;
+    }
     await notFound(request, response);
     return null;
   }
