@@ -56,7 +56,7 @@ describe("practices over HTTP", () => {
     expect((await fetch(`${running.origin}/practices/${slug}`)).status).to.equal(404);
     expect((await fetch(`${running.origin}/practices/${slug}`, { headers: AP })).status).to.equal(404);
     // A member cannot edit it once handed in, nor take a reviewer's step.
-    expect((await member.get(`/practices/${slug}/edit`)).status).to.equal(404);
+    expect((await member.get(`/practices/${slug}/edit`)).status).to.equal(403);
     expect((await member.post(`/practices/${slug}/review`, { action: "publish", comment: "" })).status).to.equal(403);
     expect((await new Browser(running.origin).post("/practices", practiceForm())).status).to.equal(303);
     expect((await running.instance.store.practices.list({ limit: 10, offset: 0 })).total).to.equal(0);
