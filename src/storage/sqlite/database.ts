@@ -359,6 +359,11 @@ const MIGRATIONS: string[] = [
   ALTER TABLE accounts ADD COLUMN affiliation TEXT NOT NULL DEFAULT '';
   ALTER TABLE accounts ADD COLUMN languages TEXT NOT NULL DEFAULT '[]';
   `,
+  // A remote actor's name and summary in each language it gives (JSON objects keyed by language code).
+  `
+  ALTER TABLE remote_actors ADD COLUMN names TEXT;
+  ALTER TABLE remote_actors ADD COLUMN summaries TEXT;
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */
