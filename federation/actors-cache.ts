@@ -1,6 +1,7 @@
 import { isActor, Link, type Actor } from "@fedify/vocab";
-import { validatePublicUrl } from "@fedify/vocab-runtime";
+import { LanguageString, validatePublicUrl } from "@fedify/vocab-runtime";
 
+import { htmlToText } from "../src/domain/text.ts";
 import type { RemoteActor, RemoteImage, Store } from "../src/storage/types.ts";
 import type { RemoteMedia } from "./remote-media.ts";
 import { typeName } from "./inbox/journal.ts";
@@ -30,8 +31,28 @@ async function actorIcon(store: Store, actor: Actor): Promise<RemoteImage | null
   return known?.url === href ? known : { url: href, file: null, failure: null };
 }
 
+/** Maximum lengths, in characters, of the name and summary kept of a remote actor. Longer ones are cut. */
+const MAX_NAME_LENGTH = 200;
+const MAX_SUMMARY_LENGTH = 2000;
+
 /**
- * Keeps what we show of a remote actor: name, handle, profile link and
+ * Collects the language-tagged values of a property (`nameMap`, `summaryMap`)
+ * as plain text, keyed by primary language subtag ("fr" for "fr-CA"). The
+ * first value of each language wins, and untagged values are left out.
+ */
+function languageValues(values: readonly (string | LanguageString)[], maxLength: number): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const value of values) {
+    if (!(value instanceof LanguageString)) continue;
+    const language = value.locale.language.toLowerCase();
+    const text = htmlToText(value.toString()).slice(0, maxLength);
+    if (text && !(language in found)) found[language] = text;
+  }
+  return found;
+}
+
+/**
+ * Keeps what we show of a remote actor: name (and its translations), summary, handle, profile link and
  * inboxes. Links must be http(s), and inboxes public addresses unless
  * ALLOW_PRIVATE_ADDRESSES is on, because Fedify 2.3.6 delivers to any inbox.
  */
@@ -51,7 +72,13 @@ export async function rememberActor(store: Store, actor: Actor, allowPrivateAddr
     sharedInbox: await checkedUrl(actor.endpoints?.sharedInbox?.href, allowPrivateAddresses),
     fetched: new Date().toISOString(),
     icon: await actorIcon(store, actor),
+    names: languageValues(actor.names, MAX_NAME_LENGTH),
+    summaries: languageValues(actor.summaries, MAX_SUMMARY_LENGTH),
   };
+  // A summary without a language tag (as Mastodon sends) is kept under "und", the BCP 47 code for an undetermined language.
+  const untaggedSummary = actor.summaries.find((value) => !(value instanceof LanguageString));
+  const untaggedText = untaggedSummary === undefined ? "" : htmlToText(untaggedSummary.toString()).slice(0, MAX_SUMMARY_LENGTH);
+  if (untaggedText && Object.keys(remote.summaries!).length === 0) remote.summaries!.und = untaggedText;
   await store.remoteActors.save(remote);
   if (media && remote.icon && !remote.icon.file && !remote.icon.failure) media.scheduleIcon(remote.iri);
   return remote;

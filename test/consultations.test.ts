@@ -73,7 +73,7 @@ describe("consultations over HTTP", () => {
     expect(page).to.contain('id="field-text-en-questions-error"');
     expect(page).to.contain("Ask at least one question.");
     expect(page).to.contain('id="field-closes-error"');
-    expect(page).to.contain("The closing comes before the opening.");
+    expect(page).to.contain("The closing must come after the opening.");
     expect(page).to.contain('href="#field-closes"');
     expect((await running.instance.store.consultations.list({ state: "upcoming", now: new Date().toISOString(), limit: 10, offset: 0 })).total).to.equal(0);
   });
@@ -128,6 +128,48 @@ describe("consultations over HTTP", () => {
     const page = await response.text();
     expect(page).to.contain("This consultation is not open yet, so your reply was not sent.");
     expect(page).to.contain("Early words.");
+  });
+
+  it("offers only the consultation's reply languages", async () => {
+    const slug = await create("Held in Spanish and English", { languages: "es, en" });
+    const page = await (await member.get(`/consultations/${slug}?lang=fr`)).text();
+    const select = page.match(/<select id="reply-language"[\s\S]*?<\/select>/)?.[0] ?? "";
+    expect(select, "Spanish is offered").to.contain('value="es"');
+    expect(select, "English is offered").to.contain('value="en"');
+    expect(select, "French is not offered").to.not.contain('value="fr"');
+  });
+
+  it("refuses a member's reply in another language", async () => {
+    const slug = await create("Spanish and English only", { languages: "es, en" });
+    await member.get("/consultations?lang=en");
+    const response = await member.post(`/consultations/${slug}/replies`, { content: "Une réponse en français.", language: "fr" });
+    expect(response.status).to.equal(422);
+    const page = await response.text();
+    expect(page).to.contain("This consultation takes replies only in the languages it lists.");
+    expect(page, "the error is tied to the language field").to.match(/<select id="reply-language"[^>]*aria-invalid="true"[^>]*aria-describedby="reply-language-error"/);
+    expect(page, "the error is summarised at the top").to.match(/class="error-summary"[\s\S]*<a href="#reply-language">/);
+    expect(page, "the text is kept").to.contain("Une réponse en français.");
+    const item = (await running.instance.store.consultations.bySlug(slug))!;
+    expect(await running.instance.store.replies.countForRoot(item.iri)).to.equal(0);
+    const accepted = await member.post(`/consultations/${slug}/replies`, { content: "Una respuesta en español.", language: "es" });
+    expect(accepted.status, "a reply in a listed language is taken").to.equal(303);
+  });
+
+  it("takes a fediverse reply in another language", async () => {
+    const slug = await create("Spanish only, federated", { languages: "es" });
+    const iri = `${running.origin}/consultations/${slug}`;
+    const id = `${remote.origin}/notes/${++noteCount}`;
+    const response = await remote.post(`${running.origin}/inbox`, {
+      "@context": AS,
+      id: `${id}/activity`,
+      type: "Create",
+      actor: remote.actorId,
+      object: { id, type: "Note", attributedTo: remote.actorId, inReplyTo: iri, contentMap: { fr: "<p>Réponse venue du fédivers.</p>" }, to: [PUBLIC] },
+    });
+    expect(response.status).to.be.within(200, 299);
+    const reply = await running.instance.store.replies.byIri(id);
+    expect(reply?.rootIri).to.equal(iri);
+    expect(reply?.language).to.equal("fr");
   });
 
   it("attaches a fediverse reply while open", async () => {

@@ -59,4 +59,15 @@ describe("iCalendar output", () => {
     expect(lines).to.include("SUMMARY:Webinar\\, part 2");
     expect(lines.at(-2)).to.equal("END:VCALENDAR");
   });
+
+  it("keeps the page link alone in the description", () => {
+    const item = sampleLearning("zoned", { timeZone: "Africa/Dakar" });
+    const calendar = buildCalendar([{ item, pageUrl: "https://a.example/learning/zoned" }], { name: "Minga", language: "en", now: new Date("2026-01-10T08:30:00Z") });
+    const description = unfold(calendar).split("\r\n").find((line) => line.startsWith("DESCRIPTION:"))!;
+    const paragraphs = description.slice("DESCRIPTION:".length).split("\\n\\n");
+    expect(paragraphs.at(-1), "the last paragraph is only the page URL").to.equal("https://a.example/learning/zoned");
+    const times = paragraphs.find((paragraph) => paragraph.includes("Africa/Dakar"));
+    expect(times, "the zone is named next to the times").to.match(/\d.*\(Africa\/Dakar\)$/);
+    expect(unfold(calendar).split("\r\n")).to.include("URL:https://a.example/learning/zoned");
+  });
 });

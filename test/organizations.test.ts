@@ -50,6 +50,31 @@ describe("organizations page", function () {
     }
   });
 
+  it("names a partner in the reader's language", async () => {
+    await addAccount(partner.instance, "namer", "admin");
+    const partnerAdmin = new Browser(partner.origin);
+    await partnerAdmin.signIn("namer");
+    const saved = await partnerAdmin.post("/admin/organization", {
+      primaryLanguage: "es",
+      "name.es": "Red Socia",
+      "name.fr": "Réseau partenaire",
+      "summary.es": "Una red <b>de apoyo</b>.",
+      website: "",
+      region: "",
+    });
+    expect(saved.status).to.equal(303);
+    const french = await eventually(async () => {
+      const page = await (await fetch(`${running.origin}/organizations?lang=fr`)).text();
+      return page.includes("Réseau partenaire") ? page : null;
+    }, "the partner's new names to arrive");
+    expect(french, "the French name carries no lang on a French page").to.match(/<h3><a [^>]*>Réseau partenaire<\/a><\/h3>/);
+    expect(french, "the Spanish summary stands in as plain text, marked as Spanish").to.contain('<p class="partner-summary" lang="es">Una red de apoyo.</p>');
+    const english = await (await fetch(`${running.origin}/organizations?lang=en`)).text();
+    expect(english, "the main-language name stands in, marked as Spanish").to.match(/<h3 lang="es"><a [^>]*>Red Socia<\/a><\/h3>/);
+    const federation = await (await admin.get("/admin/federation?lang=en")).text();
+    expect(federation).to.contain('<span lang="es">Red Socia</span>');
+  });
+
   it("keeps a refused profile form", async () => {
     const response = await admin.post("/admin/organization", { primaryLanguage: "fr", "name.en": "English name", "name.fr": "", website: "ftp://example.org", region: "mars" });
     expect(response.status).to.equal(422);

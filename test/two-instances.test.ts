@@ -27,6 +27,7 @@ describe("two instances", function () {
     a = await InstanceProcess.create("a");
     b = await InstanceProcess.create("b");
     await a.createAccount("editor", "editor");
+    await a.createAccount("admin", "admin");
     await b.createAccount("admin", "admin");
     await b.createAccount("member", "member");
     await Promise.all([a.start(), b.start()]);
@@ -203,6 +204,63 @@ describe("two instances", function () {
     const replied = await memberB.post(`${copyPath}/replies`, { content: "Submitted from instance B.", language: "en" });
     expect(replied.status).to.equal(303);
     await eventually(async () => (await (await fetch(`${a.origin}${aPath}`)).text()).includes("Submitted from instance B."), "A to show B's submission");
+  });
+
+  it("B names A in the reader's language and counts its items", async () => {
+    const adminA = new Browser(a.origin);
+    await adminA.signIn("admin");
+    const saved = await adminA.post("/admin/organization", {
+      primaryLanguage: "es",
+      "name.es": "Red Andina de Acogida",
+      "name.fr": "Réseau andin d'accueil",
+      "name.en": "Andean Reception Network",
+      "summary.es": "Acompañamos a personas en tránsito.",
+      "summary.fr": "Nous accompagnons les personnes en transit.",
+      "summary.en": "We support people in transit.",
+      website: "",
+      region: "",
+    });
+    expect(saved.status).to.equal(303);
+    await eventually(async () => (await (await fetch(`${b.origin}/organizations?lang=fr`)).text()).includes("Réseau andin d'accueil"), "B to receive A's new profile");
+
+    // Each language's name and summary, the words before the name on library cards, the calendar and the consultations list,
+    // and on /admin/federation the label of an Accept and a word of the note on the English log.
+    const expected = {
+      en: { name: "Andean Reception Network", summary: "We support people in transit.", library: "From", calendar: "From", consultations: "From", accept: "Acceptance", note: "technical log" },
+      fr: { name: "Réseau andin d'accueil", summary: "Nous accompagnons les personnes en transit.", library: "Source\u00a0:", calendar: "Publiée par", consultations: "Proposée par", accept: "Acceptation", note: "journal technique" },
+      es: { name: "Red Andina de Acogida", summary: "Acompañamos a personas en tránsito.", library: "Fuente:", calendar: "Publicada por", consultations: "De", accept: "Aceptación", note: "registro técnico" },
+    };
+    const adminB = new Browser(b.origin);
+    await adminB.signIn("admin");
+    for (const [language, { name, summary, ...before }] of Object.entries(expected)) {
+      const organizations = await (await fetch(`${b.origin}/organizations?lang=${language}`)).text();
+      expect(organizations, `/organizations in ${language} names A`).to.contain(name);
+      expect(organizations, `/organizations in ${language} shows A's summary`).to.contain(summary);
+      for (const [other, text] of Object.entries(expected)) {
+        if (other !== language) expect(organizations, `/organizations in ${language} hides the ${other} name`).to.not.contain(text.name);
+      }
+      const federation = await (await adminB.get(`/admin/federation?lang=${language}`)).text();
+      expect(federation, `/admin/federation in ${language} names A`).to.contain(name);
+      expect(federation, `/admin/federation in ${language} labels the Accept`).to.contain(`<td>${before.accept} <span class="handle">`);
+      expect(federation, `/admin/federation in ${language} explains the English log`).to.contain(before.note);
+      expect(federation, "log details are marked as English").to.match(/<td lang="en">Following http/);
+      const library = await (await fetch(`${b.origin}/library?lang=${language}`)).text();
+      expect(library, `library cards in ${language} name A`).to.contain(`${before.library} ${name}`);
+      const calendar = await (await fetch(`${b.origin}/calendar?lang=${language}`)).text();
+      expect(calendar, `the calendar in ${language} names A`).to.contain(`${before.calendar} ${name}`);
+      const consultations = await (await fetch(`${b.origin}/consultations?lang=${language}`)).text();
+      expect(consultations, `the consultations in ${language} name A`).to.contain(`${before.consultations} ${name}`);
+    }
+    // A Spanish-speaking reader of an English page gets no Spanish name: each page language has its own, so no lang attribute is needed.
+    expect(await (await fetch(`${b.origin}/organizations?lang=en`)).text()).to.not.contain('lang="es">Red Andina');
+
+    // One practice, two resources, two trainings and two consultations remain, as A's outbox counts them.
+    const outbox = await (await fetch(`${a.origin}/actors/org/outbox`, { headers: AP })).json();
+    expect(outbox.totalItems).to.equal(7);
+    const organizations = await (await fetch(`${b.origin}/organizations?lang=en`)).text();
+    expect(organizations).to.contain("7 items received");
+    expect(await (await fetch(`${b.origin}/organizations?lang=fr`)).text()).to.contain("7 contenus reçus");
+    expect(await (await fetch(`${b.origin}/organizations?lang=es`)).text()).to.contain("7 contenidos recibidos");
   });
 
   it("B unfollows and the flow stops", async () => {

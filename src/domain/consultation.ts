@@ -75,6 +75,17 @@ export function formatInstant(instant: string, timeZone: string, locale: string)
   return `${localizeDateText(format.format(new Date(instant)), locale)} (${timeZone})`;
 }
 
+/**
+ * Returns the interface languages in which members may reply to a
+ * consultation: those whose primary subtag matches one of its submission
+ * languages ("es" for "es-CO"). Returns an empty list when none matches,
+ * and then any reply language is taken.
+ */
+export function replyLanguages(item: Pick<ConsultationFields, "languages">): Language[] {
+  const wanted = new Set(item.languages.map((tag) => tag.split("-")[0].toLowerCase()));
+  return LANGUAGES.filter((language) => wanted.has(language));
+}
+
 /** The languages a consultation is written in, primary language first. */
 export function consultationLanguages(item: Pick<ConsultationFields, "primaryLanguage" | "text">): Language[] {
   return [item.primaryLanguage, ...LANGUAGES.filter((language) => language !== item.primaryLanguage && item.text[language])];

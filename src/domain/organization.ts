@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
-import type { Store } from "../storage/types.ts";
+import type { RemoteActor, Store } from "../storage/types.ts";
+import { pickLanguage } from "./text.ts";
 import { isLanguage, LANGUAGES, REGIONS, type Language } from "./vocabulary.ts";
 
 /** The organization's public identity, set by an admin or by seed-demo. */
@@ -88,4 +89,37 @@ export function validateOrganizationForm(form: OrganizationForm):
   if (region && !(REGIONS as readonly string[]).includes(region)) errors.region = "choice";
   if (Object.keys(errors).length > 0 || !isLanguage(primaryLanguage)) return { ok: false, errors };
   return { ok: true, profile: { name, summary, website: website || null, region: region || null, primaryLanguage } };
+}
+
+/** A text chosen for the reader and the language it is written in, or null when unknown. */
+export interface ShownText {
+  text: string;
+  language: string | null;
+}
+
+/** Finds the language whose tagged value equals the untagged one, which is the language the actor writes in by default. */
+function defaultLanguage(values: Record<string, string>, untagged: string | null, wanted: string): string {
+  return Object.entries(values).find(([, value]) => value === untagged)?.[0] ?? wanted;
+}
+
+/**
+ * Chooses a remote actor's name for a reader of `wanted`: the name in that
+ * language, else in the actor's default language, else any tagged one, else
+ * the untagged name, else its handle or host.
+ */
+export function remoteActorName(actor: RemoteActor, wanted: string): ShownText {
+  const names = actor.names ?? {};
+  const chosen = pickLanguage(names, wanted, defaultLanguage(names, actor.name, wanted));
+  if (chosen) return { text: chosen.value, language: chosen.language };
+  return { text: actor.name ?? actor.handle ?? new URL(actor.iri).host, language: null };
+}
+
+/** Chooses a remote actor's plain-text summary for a reader of `wanted`, as `remoteActorName` does; null when it has none. */
+export function remoteActorSummary(actor: RemoteActor, wanted: string): ShownText | null {
+  const summaries = actor.summaries ?? {};
+  const names = actor.names ?? {};
+  const chosen = pickLanguage(summaries, wanted, defaultLanguage(names, actor.name, wanted));
+  if (!chosen) return null;
+  // "und" marks a summary sent without a language tag.
+  return { text: chosen.value, language: chosen.language === "und" ? null : chosen.language };
 }

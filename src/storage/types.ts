@@ -141,6 +141,10 @@ export interface RemoteActor {
   fetched: string;
   /** The actor's picture (an organization's logo, a person's avatar) and this instance's copy of it; absent or null when it has none. */
   icon?: RemoteImage | null;
+  /** The actor's name by language code, from `nameMap`; `name` is the one without a language tag. */
+  names?: Record<string, string>;
+  /** The actor's summary as plain text by language code, from `summaryMap`, or from an untagged `summary` under "und". */
+  summaries?: Record<string, string>;
 }
 
 /** An image on another server and what became of this instance's copy. */
@@ -454,6 +458,8 @@ export interface ResourceRepository {
   /** Removes a partner copy entirely. */
   remove(iri: string): Promise<void>;
   sourceActors(): Promise<string[]>;
+  /** How many published, shown, undeleted partner copies each partner has here. */
+  countBySource(): Promise<Map<string, number>>;
   setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
   unhideByReason(hidden: string): Promise<number>;
 }
@@ -550,6 +556,8 @@ export interface LearningRepository {
   remove(iri: string): Promise<void>;
   /** Distinct partners whose copies are stored. */
   sourceActors(): Promise<string[]>;
+  /** How many published, shown, undeleted partner copies each partner has here. */
+  countBySource(): Promise<Map<string, number>>;
   /** Hides or shows again every copy from one partner; hidden copies leave the calendar and their pages. */
   setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
   /** Shows again every copy hidden for the given reason. */
@@ -590,6 +598,8 @@ export interface ConsultationRepository {
   remove(iri: string): Promise<void>;
   /** Distinct partners whose copies are stored. */
   sourceActors(): Promise<string[]>;
+  /** How many published, shown, undeleted partner copies each partner has here. */
+  countBySource(): Promise<Map<string, number>>;
   /** Hides or shows again every copy from one partner; hidden copies leave the list and their pages. */
   setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number>;
   /** Shows again every copy hidden for the given reason. */

@@ -110,7 +110,14 @@ export async function receiveReply(
   services: WebServices,
   request: Request,
   response: Response,
-  target: { rootIri: string; pagePath: string; show: (form: ReplyForm) => Promise<unknown>; refusal?: string | null },
+  target: {
+    rootIri: string;
+    pagePath: string;
+    show: (form: ReplyForm) => Promise<unknown>;
+    refusal?: string | null;
+    /** The only reply languages the item takes, with the i18n key of the error for any other; absent when it takes any. */
+    languages?: { accepted: readonly string[]; error: string } | null;
+  },
 ): Promise<void> {
   const { store, config } = services;
   const account = response.locals.account as Account | null;
@@ -133,7 +140,8 @@ export async function receiveReply(
   else if (description.length > MAX_IMAGE_DESCRIPTION_LENGTH) form.descriptionError = "replyImageDescriptionTooLong";
   if (target.refusal) form.error = target.refusal;
   else if (!content.trim()) form.error = "required";
-  if (form.error || form.imageError || form.descriptionError) {
+  if (target.languages && target.languages.accepted.length > 0 && !target.languages.accepted.includes(language)) form.languageError = target.languages.error;
+  if (form.error || form.imageError || form.descriptionError || form.languageError) {
     await target.show(form);
     return;
   }

@@ -1,10 +1,10 @@
 /**
  * iCalendar (RFC 5545) output for learning opportunities. Times are written
  * in UTC ("20260310T130000Z"), which calendar applications convert to the
- * reader's zone without a VTIMEZONE definition. The organizer's zone is
- * named in the description.
+ * reader's zone without a VTIMEZONE definition. The description gives the
+ * times in the organizer's zone, followed by that zone's name.
  */
-import { formatPlace, type LearningOpportunity } from "../domain/learning.ts";
+import { formatPlace, formatWhen, type LearningOpportunity } from "../domain/learning.ts";
 import { pickLanguage } from "../domain/text.ts";
 
 /** Maximum length of a content line in octets, line break excluded (RFC 5545 section 3.1). */
@@ -55,7 +55,8 @@ function eventLines(entry: CalendarEntry, language: string, stamp: string): stri
   const { item } = entry;
   const text = pickLanguage(item.text, language, item.primaryLanguage)?.value;
   const where = [item.place ? formatPlace(item.place, language) : null, item.onlineUrl].filter(Boolean).join(" · ");
-  const description = [text?.summary, text?.description, item.onlineUrl, `${entry.pageUrl} (${item.timeZone})`].filter(Boolean).join("\n\n");
+  // The organizer's local times, with the zone named after them, get their own paragraph, and each link is alone on its line.
+  const description = [text?.summary, text?.description, formatWhen(item, language), item.onlineUrl, entry.pageUrl].filter(Boolean).join("\n\n");
   const lines = [
     "BEGIN:VEVENT",
     // The ActivityPub id is globally unique and stable, so calendars update the same event after an edit.

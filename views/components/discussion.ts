@@ -138,13 +138,18 @@ export interface ReplyFormView {
   description?: string;
   imageError?: string | null;
   descriptionError?: string | null;
+  languageError?: string | null;
 }
+
+/** Languages a reply may be written in, when the item does not narrow them. */
+const REPLY_LANGUAGES = ["en", "fr", "es"];
 
 function replyFormErrors(form: ReplyFormView): [string, string, string][] {
   const errors: [string, string, string][] = [];
   if (form.error) errors.push(["reply-content", "discussion.yourReply", form.error]);
   if (form.imageError) errors.push(["reply-image", "discussion.image", form.imageError]);
   if (form.descriptionError) errors.push(["reply-description", "discussion.imageDescription", form.descriptionError]);
+  if (form.languageError) errors.push(["reply-language", "discussion.language", form.languageError]);
   return errors;
 }
 
@@ -179,6 +184,8 @@ export function Discussion(props: {
   repliesClosed?: string | null;
   /** Overrides who may moderate, for items with moderators of their own. */
   canModerate?: boolean;
+  /** The only languages the reply form offers, for items that take replies in some languages only; all when absent or empty. */
+  replyLanguages?: readonly string[];
 }) {
   const { t, account, language } = props.context;
   const byParent = childrenOf(props.replies, props.itemIri);
@@ -187,6 +194,8 @@ export function Discussion(props: {
   const canReply = account !== null && !props.repliesClosed;
   const canModerate = props.canModerate ?? (account !== null && account.role !== "member");
   const errorKey = props.form.error ? replyErrorKey(props.form.error) : "";
+  const languages = props.replyLanguages?.length ? props.replyLanguages : REPLY_LANGUAGES;
+  const chosenLanguage = [props.form.language, language].find((code) => languages.includes(code)) ?? languages[0];
   return html`
     <section aria-labelledby="discussion-heading" class="discussion">
       <h2 id="discussion-heading">${t("discussion.title")}</h2>
@@ -228,9 +237,11 @@ export function Discussion(props: {
             </div>
             <div class="field">
               <label for="reply-language">${t("discussion.language")}</label>
-              <select id="reply-language" name="language">
-                ${["en", "fr", "es"].map((code) => html`<option value=${code} selected=${code === (props.form.language || language)}>${languageName(language, code, true)}</option>`)}
+              <select id="reply-language" name="language" aria-invalid=${props.form.languageError ? "true" : undefined}
+                aria-describedby=${props.form.languageError ? "reply-language-error" : undefined}>
+                ${languages.map((code) => html`<option value=${code} selected=${code === chosenLanguage}>${languageName(language, code, true)}</option>`)}
               </select>
+              ${props.form.languageError ? html`<p class="field-error" id="reply-language-error">${t(replyErrorKey(props.form.languageError))}</p>` : null}
             </div>
             <button type="submit">${t("discussion.send")}</button>
           </form>`

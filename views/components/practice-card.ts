@@ -1,7 +1,8 @@
+import type { ShownText } from "../../src/domain/organization.ts";
 import type { Practice } from "../../src/domain/practice.ts";
 import { pickLanguage } from "../../src/domain/text.ts";
 import { PATHS } from "../../src/domain/urls.ts";
-import { html, languageName, type PageContext } from "../html.ts";
+import { FromSource, hostName, html, languageName, type PageContext } from "../html.ts";
 
 /** Where a practice's page lives on this instance: local ones under /practices, partner copies under /library. */
 export function practicePath(practice: Practice): string {
@@ -9,7 +10,7 @@ export function practicePath(practice: Practice): string {
 }
 
 /** One practice in a list: title, summary in the reader's language when there is one, themes and origin. */
-export function PracticeCard(props: { context: PageContext; practice: Practice; sourceName?: string | null }) {
+export function PracticeCard(props: { context: PageContext; practice: Practice; sourceName?: ShownText | null }) {
   const { t, language } = props.context;
   const { practice } = props;
   const chosen = pickLanguage(practice.text, language, practice.primaryLanguage);
@@ -23,7 +24,7 @@ export function PracticeCard(props: { context: PageContext; practice: Practice; 
         ${practice.status === "archived" ? html`<span class="badge">${t("review.statuses.archived")}</span> ` : null}
         ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: languageName(language, otherLanguage) })}</span> ` : null}
         ${practice.themes.map((theme) => html`<span class="tag">${t(`vocabulary:themes.${theme}`)}</span> `)}
-        ${practice.local ? null : html`<span class="origin">${t("library.fromPartner", { source: props.sourceName ?? new URL(practice.iri).host })}</span>`}
+        ${practice.local ? null : html`<span class="origin"><${FromSource} context=${props.context} messageKey="library.fromPartner" source=${props.sourceName ?? hostName(practice.iri)} /></span>`}
       </p>
     </article>
   `;

@@ -1,7 +1,8 @@
+import type { ShownText } from "../../src/domain/organization.ts";
 import { isMediaType, missingAccessibility, type Resource, type ResourceFile } from "../../src/domain/resource.ts";
 import { resourcePath } from "../../src/domain/resources.ts";
 import { pickLanguage } from "../../src/domain/text.ts";
-import { html, languageName, type PageContext } from "../html.ts";
+import { FromSource, hostName, html, languageName, type PageContext } from "../html.ts";
 
 /** A file size in the reader's language, in kB or MB. */
 export function formatSize(bytes: number, language: string): string {
@@ -18,7 +19,7 @@ export function formatLabel(file: ResourceFile): string {
 }
 
 /** One resource in a list: title, summary in the reader's language when there is one, type, themes and origin. */
-export function ResourceCard(props: { context: PageContext; resource: Resource; sourceName?: string | null }) {
+export function ResourceCard(props: { context: PageContext; resource: Resource; sourceName?: ShownText | null }) {
   const { t, language } = props.context;
   const { resource } = props;
   const chosen = pickLanguage(resource.text, language, resource.primaryLanguage);
@@ -35,7 +36,7 @@ export function ResourceCard(props: { context: PageContext; resource: Resource; 
         ${notAccessible ? html`<span class="badge">${t("resources:notAccessibleBadge")}</span> ` : null}
         ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: languageName(language, otherLanguage) })}</span> ` : null}
         ${resource.themes.map((theme) => html`<span class="tag">${t(`vocabulary:themes.${theme}`)}</span> `)}
-        ${resource.local ? null : html`<span class="origin">${t("library.fromPartner", { source: props.sourceName ?? new URL(resource.iri).host })}</span>`}
+        ${resource.local ? null : html`<span class="origin"><${FromSource} context=${props.context} messageKey="library.fromPartner" source=${props.sourceName ?? hostName(resource.iri)} /></span>`}
       </p>
     </article>
   `;

@@ -1,14 +1,15 @@
-import { consultationState, formatInstant, type Consultation } from "../../src/domain/consultation.ts";
+import type { ShownText } from "../../src/domain/organization.ts";
+import { consultationState, formatInstant, replyLanguages, type Consultation } from "../../src/domain/consultation.ts";
 import { consultationPath } from "../../src/domain/consultation-service.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
-import { html, languageName, type PageContext } from "../html.ts";
+import { FromSource, hostName, html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 /** Returns the name of a partner copy's source, or its host when the partner is unknown. */
-function sourceLabel(item: Consultation, sourceNames: Map<string, string>): string {
-  return (item.sourceActor && sourceNames.get(item.sourceActor)) || new URL(item.iri).host;
+function sourceLabel(item: Consultation, sourceNames: Map<string, ShownText>): ShownText {
+  return (item.sourceActor && sourceNames.get(item.sourceActor)) || hostName(item.iri);
 }
 
 /** Formats the date line of a list entry: when it opens, closes or closed, in the consultation's own zone. */
@@ -19,7 +20,7 @@ function dateLine(context: PageContext, item: Consultation, now: Date): string {
   return context.t(state === "open" ? "consultations:list.closesOn" : "consultations:list.closedOn", { date });
 }
 
-function ListEntry(props: { context: PageContext; item: Consultation; sourceNames: Map<string, string>; now: Date }) {
+function ListEntry(props: { context: PageContext; item: Consultation; sourceNames: Map<string, ShownText>; now: Date }) {
   const { t, language } = props.context;
   const { item } = props;
   const chosen = pickLanguage(item.text, language, item.primaryLanguage);
@@ -32,7 +33,7 @@ function ListEntry(props: { context: PageContext; item: Consultation; sourceName
       ${chosen.value.purpose ? html`<p lang=${otherLanguage}>${chosen.value.purpose}</p>` : null}
       <p class="meta">
         ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: languageName(language, otherLanguage) })}</span> ` : null}
-        ${item.local ? null : html`<span class="origin">${t("consultations:list.fromPartner", { source: sourceLabel(item, props.sourceNames) })}</span>`}
+        ${item.local ? null : html`<span class="origin"><${FromSource} context=${props.context} messageKey="consultations:list.fromPartner" source=${sourceLabel(item, props.sourceNames)} /></span>`}
       </p>
     </li>
   `;
@@ -44,7 +45,7 @@ export interface ConsultationSection {
   total: number;
 }
 
-function ListSection(props: { context: PageContext; id: string; title: string; empty: string; section: ConsultationSection; sourceNames: Map<string, string>; now: Date }) {
+function ListSection(props: { context: PageContext; id: string; title: string; empty: string; section: ConsultationSection; sourceNames: Map<string, ShownText>; now: Date }) {
   const { t } = props.context;
   const { items, total } = props.section;
   return html`
@@ -64,7 +65,7 @@ export function ConsultationListPage(props: {
   open: ConsultationSection;
   upcoming: ConsultationSection;
   closed: ConsultationSection;
-  sourceNames: Map<string, string>;
+  sourceNames: Map<string, ShownText>;
   canCreate: boolean;
   now: Date;
 }) {
@@ -113,7 +114,7 @@ function Outcome(props: { context: PageContext; item: Consultation; canWrite: bo
 export function ConsultationPage(props: {
   context: PageContext;
   item: Consultation;
-  sourceName: string | null;
+  sourceName: ShownText | null;
   canEdit: boolean;
   canModerate: boolean;
   replies: ReplyView[];
@@ -148,7 +149,7 @@ export function ConsultationPage(props: {
             : null}
           ${item.local
             ? null
-            : html`<p class="origin">${t("consultations:list.fromPartner", { source: props.sourceName ?? new URL(item.iri).host })}${" "}
+            : html`<p class="origin"><${FromSource} context=${props.context} messageKey="consultations:list.fromPartner" source=${props.sourceName ?? hostName(item.iri)} />${" "}
                 <a href=${item.url} rel="noopener nofollow">${t("practice.viewOriginal")}</a></p>`}
           <${StateLine} context=${props.context} item=${item} now=${props.now} />
           ${props.canEdit ? html`<p class="actions"><a href=${`${path}/edit`}>${t("consultations:page.edit")}</a></p>` : null}
@@ -179,7 +180,8 @@ export function ConsultationPage(props: {
         ${state === "closed" ? html`<${Outcome} context=${props.context} item=${item} canWrite=${props.canEdit} />` : null}
       </article>
       <${Discussion} context=${props.context} itemIri=${item.iri} pagePath=${path} replies=${props.replies} likes=${props.likes} shares=${props.shares}
-        replyTo=${props.replyTo} form=${props.replyForm} repliesClosed=${repliesClosed} canModerate=${props.canModerate} />
+        replyTo=${props.replyTo} form=${props.replyForm} repliesClosed=${repliesClosed} canModerate=${props.canModerate}
+        replyLanguages=${replyLanguages(item)} />
     <//>
   `;
 }

@@ -1,14 +1,15 @@
+import type { ShownText } from "../../src/domain/organization.ts";
 import { formatPlace, formatWhen, type LearningOpportunity } from "../../src/domain/learning.ts";
 import { learningPath } from "../../src/domain/learning-service.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
-import { html, languageName, type PageContext } from "../html.ts";
+import { FromSource, hostName, html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 /** Returns the name of a partner copy's source, or its host when the partner is unknown. */
-function sourceLabel(item: LearningOpportunity, sourceNames: Map<string, string>): string {
-  return (item.sourceActor && sourceNames.get(item.sourceActor)) || new URL(item.iri).host;
+function sourceLabel(item: LearningOpportunity, sourceNames: Map<string, ShownText>): ShownText {
+  return (item.sourceActor && sourceNames.get(item.sourceActor)) || hostName(item.iri);
 }
 
 /** Formats where it takes place as one line: the place, "online", or both. */
@@ -17,7 +18,7 @@ function whereText(context: PageContext, item: LearningOpportunity): string {
 }
 
 /** Renders one learning opportunity in the calendar: title, format, when and where, and where it came from. */
-function CalendarEntry(props: { context: PageContext; item: LearningOpportunity; sourceNames: Map<string, string> }) {
+function CalendarEntry(props: { context: PageContext; item: LearningOpportunity; sourceNames: Map<string, ShownText> }) {
   const { t, language } = props.context;
   const { item } = props;
   const chosen = pickLanguage(item.text, language, item.primaryLanguage);
@@ -31,13 +32,13 @@ function CalendarEntry(props: { context: PageContext; item: LearningOpportunity;
       ${chosen.value.summary ? html`<p lang=${otherLanguage}>${chosen.value.summary}</p>` : null}
       <p class="meta">
         ${otherLanguage ? html`<span class="badge">${t("practice.shownIn", { language: languageName(language, otherLanguage) })}</span> ` : null}
-        ${item.local ? null : html`<span class="origin">${t("learning:calendar.fromPartner", { source: sourceLabel(item, props.sourceNames) })}</span>`}
+        ${item.local ? null : html`<span class="origin"><${FromSource} context=${props.context} messageKey="learning:calendar.fromPartner" source=${sourceLabel(item, props.sourceNames)} /></span>`}
       </p>
     </li>
   `;
 }
 
-function CalendarSection(props: { context: PageContext; id: string; title: string; empty: string; items: LearningOpportunity[]; total: number; sourceNames: Map<string, string> }) {
+function CalendarSection(props: { context: PageContext; id: string; title: string; empty: string; items: LearningOpportunity[]; total: number; sourceNames: Map<string, ShownText> }) {
   const { t } = props.context;
   return html`
     <section aria-labelledby=${props.id}>
@@ -55,7 +56,7 @@ export function CalendarPage(props: {
   context: PageContext;
   upcoming: { items: LearningOpportunity[]; total: number };
   past: { items: LearningOpportunity[]; total: number };
-  sourceNames: Map<string, string>;
+  sourceNames: Map<string, ShownText>;
 }) {
   const { t } = props.context;
   return html`
@@ -79,7 +80,7 @@ function ExternalLink(props: { href: string; children: unknown }) {
 export function LearningPage(props: {
   context: PageContext;
   item: LearningOpportunity;
-  sourceName: string | null;
+  sourceName: ShownText | null;
   canEdit: boolean;
   replies: ReplyView[];
   likes: number;
@@ -110,7 +111,7 @@ export function LearningPage(props: {
             : null}
           ${item.local
             ? null
-            : html`<p class="origin">${t("learning:calendar.fromPartner", { source: props.sourceName ?? new URL(item.iri).host })}${" "}
+            : html`<p class="origin"><${FromSource} context=${props.context} messageKey="learning:calendar.fromPartner" source=${props.sourceName ?? hostName(item.iri)} />${" "}
                 <${ExternalLink} href=${item.url}>${t("practice.viewOriginal")}<//></p>`}
           <p class="actions">
             <a href=${`${path}.ics`} type="text/calendar">${t("learning:page.addToCalendar")}</a>

@@ -1,3 +1,4 @@
+import type { ShownText } from "../../src/domain/organization.ts";
 import { LIBRARY_KINDS, type LibraryKind } from "../../src/domain/resource.ts";
 import { THEME_IDS } from "../../src/domain/vocabulary.ts";
 import { MAX_SEARCH_LENGTH } from "../../src/search/query.ts";
@@ -17,7 +18,7 @@ export function LibraryPage(props: {
   page: number;
   theme: string | null;
   kind: LibraryKind | null;
-  sourceNames: Map<string, string>;
+  sourceNames: Map<string, ShownText>;
   /** The search text as typed, or "" when there is no search. */
   query: string;
   /** Why the search text was not searched: "tooLong" or "noWords". */

@@ -1,4 +1,4 @@
-import type { OrganizationProfile } from "../../src/domain/organization.ts";
+import type { OrganizationProfile, ShownText } from "../../src/domain/organization.ts";
 import { pickLanguage } from "../../src/domain/text.ts";
 import { LANGUAGES, REGIONS } from "../../src/domain/vocabulary.ts";
 import { CsrfField, html, languageName, type PageContext } from "../html.ts";
@@ -6,7 +6,10 @@ import { Layout } from "../layout.ts";
 
 /** A partner organization as the page lists it. */
 export interface PartnerView {
-  name: string;
+  /** The partner's name in the reader's language where it gives one. */
+  name: ShownText;
+  /** The partner's summary as plain text, in the reader's language where it gives one. */
+  summary: ShownText | null;
   handle: string;
   url: string | null;
   /** Whether we follow it, it follows us, or both. */
@@ -14,6 +17,11 @@ export interface PartnerView {
   copies: number;
   /** Stored file name of this instance's copy of the partner's logo. */
   logo: string | null;
+}
+
+/** Returns the `lang` attribute of a text chosen among languages, set only when its language is known and not the page's. */
+function shownLanguage(text: ShownText, pageLanguage: string): string | undefined {
+  return text.language && text.language !== pageLanguage ? text.language : undefined;
 }
 
 /** This organization and the organizations it federates with. */
@@ -53,8 +61,9 @@ export function OrganizationsPage(props: {
           <ul class="partners">
             ${props.partners.map((partner) => html`<li class="card">
               ${partner.logo ? html`<img class="org-logo" src=${`/media/${partner.logo}`} alt="" />` : null}
-              <h3>${partner.url ? html`<a href=${partner.url} rel="noopener nofollow">${partner.name}</a>` : partner.name}</h3>
+              <h3 lang=${shownLanguage(partner.name, language)}>${partner.url ? html`<a href=${partner.url} rel="noopener nofollow">${partner.name.text}</a>` : partner.name.text}</h3>
               <p class="handle">${partner.handle}</p>
+              ${partner.summary ? html`<p class="partner-summary" lang=${shownLanguage(partner.summary, language)}>${partner.summary.text}</p>` : null}
               <p>${t(`organizations.relations.${partner.relation}`)}${partner.relation !== "follower" ? html` · ${t("organizations.copies", { count: partner.copies })}` : null}</p>
             </li>`)}
           </ul>`}

@@ -1,10 +1,11 @@
+import type { ShownText } from "../../src/domain/organization.ts";
 import { formatDay } from "../../src/domain/dates.ts";
 import type { Practice, PracticeText } from "../../src/domain/practice.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
 import { practicePath } from "../components/practice-card.ts";
-import { html, languageName, type PageContext } from "../html.ts";
+import { FromSource, hostName, html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 import { isPublic } from "../../src/domain/workflow.ts";
 
@@ -20,7 +21,7 @@ function TextSection(props: { title: string; text: string; lang?: string }) {
 export function PracticePage(props: {
   context: PageContext;
   practice: Practice;
-  sourceName: string | null;
+  sourceName: ShownText | null;
   replies: ReplyView[];
   likes: number;
   shares: number;
@@ -53,7 +54,7 @@ export function PracticePage(props: {
             ? html`<p>${t("practice.otherVersions")}${" "}
                 ${others.map((code, index) => html`${index > 0 ? ", " : ""}<a href=${`${path}?lang=${code}`} hreflang=${code} lang=${code}>${t(`languages.${code}`, { lng: code })}</a>`)}</p>`
             : null}
-          ${practice.local ? null : html`<p class="origin">${t("practice.fromPartner", { source: props.sourceName ?? new URL(practice.iri).host })}${" "}
+          ${practice.local ? null : html`<p class="origin"><${FromSource} context=${props.context} messageKey="practice.fromPartner" source=${props.sourceName ?? hostName(practice.iri)} />${" "}
               <a href=${practice.url} rel="noopener">${t("practice.viewOriginal")}</a></p>`}
           ${practice.status !== "published" ? html`<p class="badge">${t(`review.statuses.${practice.status}`)}</p>` : null}
           ${props.canEdit

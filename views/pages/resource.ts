@@ -1,3 +1,4 @@
+import type { ShownText } from "../../src/domain/organization.ts";
 import { formatDay } from "../../src/domain/dates.ts";
 import { formatDuration, isMediaType, missingAccessibility, type Resource, type ResourceFile } from "../../src/domain/resource.ts";
 import { resourcePath } from "../../src/domain/resources.ts";
@@ -6,7 +7,7 @@ import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { isPublic } from "../../src/domain/workflow.ts";
 import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
 import { formatLabel, formatSize } from "../components/resource-card.ts";
-import { html, languageName, type PageContext } from "../html.ts";
+import { FromSource, hostName, html, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 import { missingAccessibilityKey } from "../../src/domain/resource.ts";
 
@@ -33,7 +34,7 @@ function Player(props: { context: PageContext; resource: Resource; file: Resourc
 export function ResourcePage(props: {
   context: PageContext;
   resource: Resource;
-  sourceName: string | null;
+  sourceName: ShownText | null;
   canEdit: boolean;
   replies: ReplyView[];
   likes: number;
@@ -68,7 +69,7 @@ export function ResourcePage(props: {
             ? html`<p>${t("practice.otherVersions")}${" "}
                 ${others.map((code, index) => html`${index > 0 ? ", " : ""}<a href=${`${path}?lang=${code}`} hreflang=${code} lang=${code}>${t(`languages.${code}`, { lng: code })}</a>`)}</p>`
             : null}
-          ${resource.local ? null : html`<p class="origin">${t("practice.fromPartner", { source: props.sourceName ?? new URL(resource.iri).host })}${" "}
+          ${resource.local ? null : html`<p class="origin"><${FromSource} context=${props.context} messageKey="practice.fromPartner" source=${props.sourceName ?? hostName(resource.iri)} />${" "}
               <a href=${resource.url} rel="noopener">${t("practice.viewOriginal")}</a></p>`}
           ${resource.status !== "published" ? html`<p class="badge">${t(`review.statuses.${resource.status}`)}</p>` : null}
           ${media && missing.length > 0 ? html`<p class="notice">${t(`resources:notAccessible.${missingAccessibilityKey(missing)}`)}</p>` : null}

@@ -1,7 +1,8 @@
 import { pickLanguage } from "../../src/domain/text.ts";
 import { formatDateTime } from "../../src/domain/dates.ts";
 import type { Account, DeliveryHealth, Following, Follower, InboundLogEntry } from "../../src/storage/types.ts";
-import { CsrfField, html, type PageContext } from "../html.ts";
+import type { ShownText } from "../../src/domain/organization.ts";
+import { CsrfField, html, InLanguage, type PageContext } from "../html.ts";
 import { AdminNav, Layout } from "../layout.ts";
 
 /** Sign-in form; a failed attempt keeps the username and says why. */
@@ -43,12 +44,17 @@ export function MessagePage(props: { context: PageContext; title: string; messag
 }
 
 
+/** ActivityStreams activity types that have a translated label under `admin.activityTypes`; other types are shown as received. */
+const ACTIVITY_TYPES = new Set(["Follow", "Create", "Update", "Delete", "Announce", "Like", "Undo", "Accept", "Reject", "Flag"]);
+
 /** Admin federation page: follow a partner, who we follow, who follows us, approval, recent inbound activity. */
 export function FederationAdminPage(props: {
   context: PageContext;
   handle: string;
   following: Following[];
   followers: Follower[];
+  /** Cached names of the partners and followers listed, in the reader's language where they give one. */
+  actorNames: Map<string, ShownText>;
   requireApproval: boolean;
   inbound: InboundLogEntry[];
   followForm: { handle: string; error: string | null };
@@ -58,6 +64,11 @@ export function FederationAdminPage(props: {
   const { t, language } = props.context;
   const pending = props.followers.filter((follower) => follower.status === "pending");
   const accepted = props.followers.filter((follower) => follower.status === "accepted");
+  const nameOf = (entry: { actorIri: string; name: string | null; handle: string | null }) => {
+    const known = props.actorNames.get(entry.actorIri);
+    if (known) return html`<${InLanguage} context=${props.context} text=${known} />`;
+    return entry.name ?? entry.handle ?? entry.actorIri;
+  };
   return html`
     <${Layout} context=${props.context} title=${t("admin.federationTitle")}>
       <h1>${t("admin.federationTitle")}</h1>
@@ -84,7 +95,7 @@ export function FederationAdminPage(props: {
             <thead><tr><th scope="col">${t("admin.partner")}</th><th scope="col">${t("admin.status")}</th><th scope="col">${t("admin.since")}</th><th scope="col"><span class="visually-hidden">${t("admin.actions")}</span></th></tr></thead>
             <tbody>
               ${props.following.map((entry) => html`<tr>
-                <td>${entry.name ? html`${entry.name} ` : null}<span class="handle">${entry.handle}</span></td>
+                <td>${entry.name || props.actorNames.has(entry.actorIri) ? html`${nameOf(entry)} ` : null}<span class="handle">${entry.handle}</span></td>
                 <td>${t(`admin.followingStatus.${entry.status}`)}</td>
                 <td><time datetime=${entry.created}>${formatDateTime(language, entry.created)}</time></td>
                 <td><form method="post" action="/admin/federation/unfollow" class="inline-form"><${CsrfField} context=${props.context} />
@@ -106,7 +117,7 @@ export function FederationAdminPage(props: {
           <h3>${t("admin.pending", { count: pending.length })}</h3>
           <ul>
             ${pending.map((follower) => html`<li>
-              ${follower.name ?? follower.handle ?? follower.actorIri} <span class="handle">${follower.handle}</span>
+              ${nameOf(follower)} <span class="handle">${follower.handle}</span>
               <form method="post" action="/admin/federation/followers" class="inline-form"><${CsrfField} context=${props.context} />
                 <input type="hidden" name="actor" value=${follower.actorIri} />
                 <button type="submit" name="decision" value="accept">${t("admin.approve")}</button>
@@ -116,7 +127,7 @@ export function FederationAdminPage(props: {
           </ul>` : null}
         ${accepted.length === 0 ? html`<p>${t("admin.noFollowers")}</p>` : html`
           <ul>
-            ${accepted.map((follower) => html`<li>${follower.name ?? follower.handle ?? follower.actorIri} <span class="handle">${follower.handle ?? follower.actorIri}</span></li>`)}
+            ${accepted.map((follower) => html`<li>${nameOf(follower)} <span class="handle">${follower.handle ?? follower.actorIri}</span></li>`)}
           </ul>`}
       </section>
       <section aria-labelledby="delivery-heading">
@@ -146,12 +157,13 @@ export function FederationAdminPage(props: {
       <section aria-labelledby="inbound-heading">
         <h2 id="inbound-heading">${t("admin.inbound")}</h2>
         ${props.inbound.length === 0 ? html`<p>${t("admin.noInbound")}</p>` : html`
-          <div class="table-scroll" tabindex="0" role="region" aria-labelledby="inbound-heading"><table>
+          <p id="inbound-note">${t("admin.inboundNote")}</p>
+          <div class="table-scroll" tabindex="0" role="region" aria-labelledby="inbound-heading" aria-describedby="inbound-note"><table>
             <thead><tr><th scope="col">${t("admin.received")}</th><th scope="col">${t("admin.activity")}</th><th scope="col">${t("admin.outcome")}</th><th scope="col">${t("admin.reason")}</th></tr></thead>
             <tbody>
               ${props.inbound.map((entry) => html`<tr>
                 <td><time datetime=${entry.received}>${formatDateTime(language, entry.received)}</time></td>
-                <td>${entry.type} <span class="handle">${entry.actorIri ?? ""}</span></td>
+                <td>${ACTIVITY_TYPES.has(entry.type) ? t(`admin.activityTypes.${entry.type}`) : html`<span lang="en">${entry.type}</span>`} <span class="handle">${entry.actorIri ?? ""}</span></td>
                 <td>${t(`admin.outcomes.${entry.outcome}`)}</td>
                 <td lang="en">${entry.reason}</td>
               </tr>`)}

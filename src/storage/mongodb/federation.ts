@@ -200,6 +200,8 @@ export class MongoRemoteActorRepository implements RemoteActorRepository {
         sharedInbox: actor.sharedInbox,
         fetched: actor.fetched,
         icon: actor.icon ?? null,
+        names: actor.names ?? {},
+        summaries: actor.summaries ?? {},
       },
       { upsert: true },
     );
@@ -224,6 +226,8 @@ export class MongoRemoteActorRepository implements RemoteActorRepository {
         sharedInbox: document.sharedInbox ?? null,
         fetched: document.fetched,
         icon: document.icon ?? null,
+        names: document.names ?? {},
+        summaries: document.summaries ?? {},
       });
     }
     return found;

@@ -87,6 +87,16 @@ export class MongoLearningRepository implements LearningRepository {
     return (await this.items.distinct("item.sourceActor", { "item.local": false })).filter((actor): actor is string => typeof actor === "string");
   }
 
+  async countBySource(): Promise<Map<string, number>> {
+    const groups = await this.items
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { "item.local": false, "item.deleted": null, hidden: null } },
+        { $group: { _id: "$item.sourceActor", n: { $sum: 1 } } },
+      ])
+      .toArray();
+    return new Map(groups.map((group) => [group._id, group.n]));
+  }
+
   async setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number> {
     return (await this.items.updateMany({ "item.local": false, "item.sourceActor": sourceActor }, { $set: { hidden } })).modifiedCount;
   }

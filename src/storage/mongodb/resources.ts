@@ -91,6 +91,16 @@ export class MongoResourceRepository implements ResourceRepository {
     return (await this.resources.distinct("resource.sourceActor", { "resource.local": false })).filter((actor): actor is string => typeof actor === "string");
   }
 
+  async countBySource(): Promise<Map<string, number>> {
+    const groups = await this.resources
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { "resource.local": false, "resource.deleted": null, hidden: null, "resource.status": { $in: ["published", "archived"] } } },
+        { $group: { _id: "$resource.sourceActor", n: { $sum: 1 } } },
+      ])
+      .toArray();
+    return new Map(groups.map((group) => [group._id, group.n]));
+  }
+
   async setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number> {
     return (await this.resources.updateMany({ "resource.local": false, "resource.sourceActor": sourceActor }, { $set: { hidden } })).modifiedCount;
   }

@@ -122,6 +122,13 @@ export class SqliteConsultationRepository implements ConsultationRepository {
     return rows.map((row) => row.source_actor as string);
   }
 
+  async countBySource(): Promise<Map<string, number>> {
+    const rows = this.database
+      .prepare("SELECT source_actor, COUNT(*) AS n FROM consultations WHERE local = 0 AND deleted IS NULL AND hidden IS NULL GROUP BY source_actor")
+      .all() as Row[];
+    return new Map(rows.map((row) => [row.source_actor as string, row.n as number]));
+  }
+
   async setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number> {
     return Number(this.database.prepare("UPDATE consultations SET hidden = ? WHERE local = 0 AND source_actor = ?").run(hidden, sourceActor).changes);
   }

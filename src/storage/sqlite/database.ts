@@ -363,6 +363,11 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE accounts ADD COLUMN bio_language TEXT;
   `,
+  // A remote actor's name and summary in each language it gives (JSON objects keyed by language code).
+  `
+  ALTER TABLE remote_actors ADD COLUMN names TEXT;
+  ALTER TABLE remote_actors ADD COLUMN summaries TEXT;
+  `,
 ];
 
 /** Opens (creating if needed) the instance database in WAL mode and brings its schema up to date. */

@@ -155,11 +155,24 @@ export class SqliteRemoteActorRepository implements RemoteActorRepository {
   async save(actor: RemoteActor): Promise<void> {
     this.database
       .prepare(
-        `INSERT INTO remote_actors (iri, handle, name, url, type, inbox, shared_inbox, fetched, icon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO remote_actors (iri, handle, name, url, type, inbox, shared_inbox, fetched, icon, names, summaries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (iri) DO UPDATE SET handle = excluded.handle, name = excluded.name, url = excluded.url, type = excluded.type,
-           inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, fetched = excluded.fetched, icon = excluded.icon`,
+           inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, fetched = excluded.fetched, icon = excluded.icon,
+           names = excluded.names, summaries = excluded.summaries`,
       )
-      .run(actor.iri, actor.handle, actor.name, actor.url, actor.type, actor.inbox, actor.sharedInbox, actor.fetched, actor.icon ? JSON.stringify(actor.icon) : null);
+      .run(
+        actor.iri,
+        actor.handle,
+        actor.name,
+        actor.url,
+        actor.type,
+        actor.inbox,
+        actor.sharedInbox,
+        actor.fetched,
+        actor.icon ? JSON.stringify(actor.icon) : null,
+        actor.names ? JSON.stringify(actor.names) : null,
+        actor.summaries ? JSON.stringify(actor.summaries) : null,
+      );
   }
 
   async byIri(iri: string): Promise<RemoteActor | null> {
@@ -183,6 +196,8 @@ export class SqliteRemoteActorRepository implements RemoteActorRepository {
         sharedInbox: (row.shared_inbox as string | null) ?? null,
         fetched: row.fetched as string,
         icon: row.icon ? (JSON.parse(row.icon as string) as RemoteImage) : null,
+        names: row.names ? (JSON.parse(row.names as string) as Record<string, string>) : {},
+        summaries: row.summaries ? (JSON.parse(row.summaries as string) as Record<string, string>) : {},
       });
     }
     return found;

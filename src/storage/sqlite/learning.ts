@@ -99,6 +99,13 @@ export class SqliteLearningRepository implements LearningRepository {
     return rows.map((row) => row.source_actor as string);
   }
 
+  async countBySource(): Promise<Map<string, number>> {
+    const rows = this.database
+      .prepare("SELECT source_actor, COUNT(*) AS n FROM learning_opportunities WHERE local = 0 AND deleted IS NULL AND hidden IS NULL GROUP BY source_actor")
+      .all() as Row[];
+    return new Map(rows.map((row) => [row.source_actor as string, row.n as number]));
+  }
+
   async setHiddenForSource(sourceActor: string, hidden: string | null): Promise<number> {
     return Number(this.database.prepare("UPDATE learning_opportunities SET hidden = ? WHERE local = 0 AND source_actor = ?").run(hidden, sourceActor).changes);
   }

@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from "express";
 
-import { organizationProfile, setFollowApproval } from "../../domain/organization.ts";
+import { organizationProfile, remoteActorName, setFollowApproval } from "../../domain/organization.ts";
 import { logger } from "../../logging.ts";
 import { decideFollowRequest } from "../../../federation/followers.ts";
 import { followPartner, PartnerError, unfollowPartner } from "../../../federation/partners.ts";
@@ -19,10 +19,14 @@ export function registerAdminRoutes(router: Router, services: WebServices): void
   async function showFederation(request: Request, response: Response, followForm = { handle: "", error: null as string | null }, status = 200) {
     const context = await pageContext(services, request, response);
     const profile = await organizationProfile(store, config);
+    const following = await store.following.list();
+    const followers = (await store.followers.list(config.organizationHandle, null, 500, 0)).items;
+    const actors = await store.remoteActors.byIris([...following, ...followers].map((entry) => entry.actorIri));
+    const actorNames = new Map([...actors].map(([iri, actor]) => [iri, remoteActorName(actor, context.language)]));
     sendPage(
       response,
       html`<${FederationAdminPage} context=${context} handle=${`@${config.organizationHandle}@${new URL(config.origin).host}`}
-        following=${await store.following.list()} followers=${(await store.followers.list(config.organizationHandle, null, 500, 0)).items}
+        following=${following} followers=${followers} actorNames=${actorNames}
         requireApproval=${profile.requireFollowApproval} inbound=${await store.inboundLog.recent(30)} followForm=${followForm}
         deliveries=${await store.deliveries.list(50)} pending=${services.federation.pendingDeliveries()} />`,
       status,

@@ -1,6 +1,6 @@
 import type { Express, NextFunction, Request, RequestHandler, Response, Router } from "express";
 
-import { consultationState, submissionRefusal, validateConsultationFields, validateOutcome, type Consultation } from "../../domain/consultation.ts";
+import { consultationState, replyLanguages, submissionRefusal, validateConsultationFields, validateOutcome, type Consultation } from "../../domain/consultation.ts";
 import { consultationPath } from "../../domain/consultation-service.ts";
 import type { FieldErrors } from "../../domain/practice.ts";
 import { LANGUAGES } from "../../domain/vocabulary.ts";
@@ -11,6 +11,7 @@ import { OutcomeEditorPage, ConsultationEditorPage } from "../../../views/pages/
 import { ConsultationListPage, ConsultationPage } from "../../../views/pages/consultations.ts";
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { partnerNames } from "../partner-names.ts";
 import { consultationErrorsToFormFields, consultationToForm, formToConsultationInput, type ConsultationForm } from "../consultation-form.ts";
 import { requireRole } from "./editor.ts";
 import { EMPTY_REPLY_FORM, receiveReply, replyViews, type ReplyForm } from "../discussion.ts";
@@ -85,13 +86,6 @@ export function allowConsultationModerators(services: WebServices, fallback: Req
   };
 }
 
-/** Display names of the partners whose copies are listed. */
-async function sourceNames(services: WebServices, items: Consultation[]): Promise<Map<string, string>> {
-  const sources = [...new Set(items.map((item) => item.sourceActor).filter((source): source is string => source !== null))];
-  const actors = await services.store.remoteActors.byIris(sources);
-  return new Map([...actors].map(([iri, actor]) => [iri, actor.name ?? actor.handle ?? new URL(iri).host]));
-}
-
 /** Registers the consultations list, their pages, submissions, the editor and the summary form. */
 export function registerConsultationRoutes(router: Router, services: WebServices): void {
   const { store, config, consultations } = services;
@@ -163,7 +157,7 @@ export function registerConsultationRoutes(router: Router, services: WebServices
     if (typeof request.query.replyTo === "string") replyToIri = request.query.replyTo;
     else if (typeof request.body?.inReplyTo === "string") replyToIri = request.body.inReplyTo;
     const replyTo = replies.find((view) => view.reply.iri === replyToIri) ?? null;
-    const names = await sourceNames(services, [item]);
+    const names = await partnerNames(store, [item], context.language);
     sendPage(
       response,
       html`<${ConsultationPage} context=${context} item=${item} sourceName=${item.sourceActor ? (names.get(item.sourceActor) ?? null) : null}
@@ -185,7 +179,7 @@ export function registerConsultationRoutes(router: Router, services: WebServices
     // Listing is a read like the page, so the closings it shows are announced too.
     closed.items = await Promise.all(closed.items.map((item) => consultations.announceClosingIfDue(item, now)));
     // TODO: page through each part once an instance contains more than LIST_PAGE_SIZE consultations in one state; the page says how many are not shown.
-    const names = await sourceNames(services, [...open.items, ...upcoming.items, ...closed.items]);
+    const names = await partnerNames(store, [...open.items, ...upcoming.items, ...closed.items], context.language);
     sendPage(
       response,
       html`<${ConsultationListPage} context=${context} open=${open} upcoming=${upcoming} closed=${closed} sourceNames=${names} canCreate=${isEditor(context.account)} now=${now} />`,
@@ -217,6 +211,7 @@ export function registerConsultationRoutes(router: Router, services: WebServices
       rootIri: item.iri,
       pagePath: consultationPath(item.slug),
       refusal: refusal ? `consultations:errors.${refusal}` : null,
+      languages: { accepted: replyLanguages(item), error: "consultations:errors.replyLanguage" },
       show: (form) => showConsultation(request, response, item, form, 422),
     });
   });

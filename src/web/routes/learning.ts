@@ -9,6 +9,7 @@ import { CalendarPage, LearningPage } from "../../../views/pages/learning.ts";
 import { LearningEditorPage } from "../../../views/pages/learning-editor.ts";
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { partnerNames } from "../partner-names.ts";
 import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 import { buildCalendar } from "../ical.ts";
 import { formToLearningInput, learningErrorsToFormFields, learningToForm, type LearningForm } from "../learning-form.ts";
@@ -54,13 +55,6 @@ export function registerLearningTombstones(app: Express, services: WebServices):
       next(error);
     }
   });
-}
-
-/** Display names of the partners whose copies are listed. */
-async function sourceNames(services: WebServices, items: LearningOpportunity[]): Promise<Map<string, string>> {
-  const sources = [...new Set(items.map((item) => item.sourceActor).filter((source): source is string => source !== null))];
-  const actors = await services.store.remoteActors.byIris(sources);
-  return new Map([...actors].map(([iri, actor]) => [iri, actor.name ?? actor.handle ?? new URL(iri).host]));
 }
 
 /** Registers the calendar, the learning opportunity pages, their iCalendar files and the editor. */
@@ -125,7 +119,7 @@ export function registerLearningRoutes(router: Router, services: WebServices): v
       store.learning.list({ when: "past", now, limit: CALENDAR_PAGE_SIZE, offset: 0 }),
     ]);
     // TODO: page through the calendar once an instance contains more than CALENDAR_PAGE_SIZE upcoming or past items; the page says how many are not shown.
-    const names = await sourceNames(services, [...upcoming.items, ...past.items]);
+    const names = await partnerNames(store, [...upcoming.items, ...past.items], context.language);
     sendPage(response, html`<${CalendarPage} context=${context} upcoming=${upcoming} past=${past} sourceNames=${names} />`);
   });
 
@@ -166,7 +160,7 @@ export function registerLearningRoutes(router: Router, services: WebServices): v
 
   async function showLearning(request: Request, response: Response, item: LearningOpportunity, replyForm: ReplyForm = EMPTY_REPLY_FORM, status = 200) {
     const context = await learningContext(request, response);
-    const names = await sourceNames(services, [item]);
+    const names = await partnerNames(store, [item], context.language);
     const sourceName = item.sourceActor ? (names.get(item.sourceActor) ?? null) : null;
     const { replies, likes, shares, replyTo } = await loadDiscussion(store, request, item.iri);
     sendPage(

@@ -3,7 +3,15 @@ import type { Request, Response, Router } from "express";
 import fs from "node:fs";
 import path from "node:path";
 
-import { MAX_LOGO_BYTES, organizationProfile, saveOrganizationProfile, validateOrganizationForm, type OrganizationProfile } from "../../domain/organization.ts";
+import {
+  MAX_LOGO_BYTES,
+  organizationProfile,
+  remoteActorName,
+  remoteActorSummary,
+  saveOrganizationProfile,
+  validateOrganizationForm,
+  type OrganizationProfile,
+} from "../../domain/organization.ts";
 import { FILE_TYPES } from "../../domain/file-types.ts";
 import { LANGUAGES } from "../../domain/vocabulary.ts";
 import { logger } from "../../logging.ts";
@@ -36,17 +44,33 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
   const { store, config } = services;
   const admins = requireRole(services, ["admin"]);
 
+  /** Counts the shown copies of practices, resources, learning opportunities and consultations of each partner. */
+  async function copiesBySource(): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    const counts = await Promise.all([store.practices.countBySource(), store.resources.countBySource(), store.learning.countBySource(), store.consultations.countBySource()]);
+    for (const count of counts) for (const [source, n] of count) totals.set(source, (totals.get(source) ?? 0) + n);
+    return totals;
+  }
+
   router.get("/organizations", async (request, response) => {
     const context = await pageContext(services, request, response);
     const profile = await organizationProfile(store, config);
     const following = (await store.following.list()).filter((entry) => entry.status === "accepted");
     const followers = (await store.followers.list(config.organizationHandle, "accepted", 1000, 0)).items;
     const actors = await store.remoteActors.byIris([...following.map((entry) => entry.actorIri), ...followers.map((entry) => entry.actorIri)]);
-    const copies = await store.practices.countBySource();
+    const copies = await copiesBySource();
     const partners = new Map<string, PartnerView>();
     for (const entry of following) {
       const actor = actors.get(entry.actorIri);
-      partners.set(entry.actorIri, { name: actor?.name ?? entry.name ?? entry.handle, handle: entry.handle, url: actor?.url ?? null, relation: "following", copies: copies.get(entry.actorIri) ?? 0, logo: actor?.icon?.file ?? null });
+      partners.set(entry.actorIri, {
+        name: actor ? remoteActorName(actor, context.language) : { text: entry.name ?? entry.handle, language: null },
+        summary: actor ? remoteActorSummary(actor, context.language) : null,
+        handle: entry.handle,
+        url: actor?.url ?? null,
+        relation: "following",
+        copies: copies.get(entry.actorIri) ?? 0,
+        logo: actor?.icon?.file ?? null,
+      });
     }
     for (const follower of followers) {
       const actor = actors.get(follower.actorIri);
@@ -54,9 +78,19 @@ export function registerOrganizationRoutes(router: Router, services: WebServices
       if (!actor || !ORGANIZATION_TYPES.has(actor.type)) continue;
       const known = partners.get(follower.actorIri);
       if (known) known.relation = "mutual";
-      else partners.set(follower.actorIri, { name: actor.name ?? actor.handle ?? follower.actorIri, handle: actor.handle ?? follower.actorIri, url: actor.url, relation: "follower", copies: 0, logo: actor.icon?.file ?? null });
+      else {
+        partners.set(follower.actorIri, {
+          name: remoteActorName(actor, context.language),
+          summary: remoteActorSummary(actor, context.language),
+          handle: actor.handle ?? follower.actorIri,
+          url: actor.url,
+          relation: "follower",
+          copies: 0,
+          logo: actor.icon?.file ?? null,
+        });
+      }
     }
-    const sorted = [...partners.values()].sort((a, b) => a.name.localeCompare(b.name, context.language));
+    const sorted = [...partners.values()].sort((a, b) => a.name.text.localeCompare(b.name.text, context.language));
     const practiceCount = (await store.practices.list({ local: true, limit: 1, offset: 0 })).total;
     sendPage(
       response,

@@ -8,7 +8,7 @@ import { organizationProfile } from "../../domain/organization.ts";
 import type { Practice } from "../../domain/practice.ts";
 import { absolute, PATHS } from "../../domain/urls.ts";
 import { THEME_IDS } from "../../domain/vocabulary.ts";
-import type { Account, Store } from "../../storage/types.ts";
+import type { Account } from "../../storage/types.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { resourcePath } from "../../domain/resources.ts";
 import { html } from "../../../views/html.ts";
@@ -20,16 +20,10 @@ import { parseSearchText } from "../../search/query.ts";
 import { PracticePage } from "../../../views/pages/practice.ts";
 import { MemberPage, MessagePage, type ContributionView } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
+import { partnerNames } from "../partner-names.ts";
 import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 
 const MAX_PAGE = 100_000;
-
-/** Display names of the partners whose copies are listed. */
-async function sourceNames(store: Store, practices: { sourceActor: string | null }[]): Promise<Map<string, string>> {
-  const sources = [...new Set(practices.map((practice) => practice.sourceActor).filter((source): source is string => source !== null))];
-  const actors = await store.remoteActors.byIris(sources);
-  return new Map([...actors].map(([iri, actor]) => [iri, actor.name ?? actor.handle ?? new URL(iri).host]));
-}
 
 export function registerPageRoutes(router: Router, services: WebServices) {
   const { store, config } = services;
@@ -57,7 +51,7 @@ export function registerPageRoutes(router: Router, services: WebServices) {
     const { entries, total } = searchError
       ? { entries: [], total: 0 }
       : await libraryEntries(store, { terms: search.terms, theme, kind, page, pageSize: LIBRARY_PAGE_SIZE });
-    const names = await sourceNames(store, entries.map((entry) => entry.item));
+    const names = await partnerNames(store, entries.map((entry) => entry.item), context.language);
     sendPage(
       response,
       html`<${LibraryPage} context=${context} entries=${entries} total=${total} page=${page} theme=${theme} kind=${kind} sourceNames=${names}
@@ -83,7 +77,7 @@ export function registerPageRoutes(router: Router, services: WebServices) {
       return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:goneTitle")} message=${context.t("errors:gone")} />`, 410);
     }
     const { replies, likes, shares, replyTo } = await loadDiscussion(store, request, practice.iri);
-    const names = await sourceNames(store, [practice]);
+    const names = await partnerNames(store, [practice], context.language);
     sendPage(
       response,
       html`<${PracticePage} context=${context} practice=${practice} sourceName=${practice.sourceActor ? names.get(practice.sourceActor) : null}

@@ -22,6 +22,7 @@ import { ResourcePage } from "../../../views/pages/resource.ts";
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { readUploadForm } from "../upload-form.ts";
+import { partnerNames } from "../partner-names.ts";
 import { EMPTY_REPLY_FORM, loadDiscussion, receiveReply, type ReplyForm } from "../discussion.ts";
 import { resourceErrorsToFormFields, resourceFormToInput, resourceToForm, type ErrorParams, type ResourceForm } from "../resource-form.ts";
 import { filesDirectory, keptFile, keptFileProof, STORED_FILE_NAME, type UploadResult } from "../uploads.ts";
@@ -234,11 +235,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     if (resource.deleted) {
       return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("resources:gone.title")} message=${context.t("resources:gone.message")} />`, 410);
     }
-    let sourceName: string | null = null;
-    if (resource.sourceActor) {
-      const actor = await store.remoteActors.byIri(resource.sourceActor);
-      sourceName = actor?.name ?? actor?.handle ?? new URL(resource.sourceActor).host;
-    }
+    const sourceName = resource.sourceActor ? ((await partnerNames(store, [resource], context.language)).get(resource.sourceActor) ?? null) : null;
     const review = seesReview(account, resource)
       ? html`<${ReviewPanel} context=${context} action=${`/resources/${encodeURIComponent(resource.slug)}/review`} status=${resource.status}
           history=${await reviewHistory(store, resource.iri)} actions=${reviewActions(account, resource)} comment=${reviewForm.comment} error=${reviewForm.error} />`
