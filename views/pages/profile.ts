@@ -15,7 +15,7 @@ export function ProfileEditPage(props: { context: PageContext; form: ProfileForm
     <${Layout} context=${props.context} title=${t("profile.title")}>
       <h1>${t("profile.title")}</h1>
       ${entries.length > 0
-        ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
             <h2 id="error-summary-title">${t("editor.errorSummary", { count: entries.length })}</h2>
             <ul>${entries.map(([name, key]) => html`<li><a href=${`#profile-${name}`}>${t("editor.errorItem", { field: t(`profile.fields.${name}`), error: t(`errors:${key}`) })}</a></li>`)}</ul>
           </div>`
