@@ -161,6 +161,14 @@ describe("form errors and recovery", function () {
       expectSummaryInFieldOrder(await resource.text());
     });
 
+    it("lists profile errors in field order", async () => {
+      const failed = await member.post("/account/profile", { displayName: "", affiliation: "a".repeat(1000), bio: "b".repeat(10_000), languages: "xx" });
+      expect(failed.status).to.equal(422);
+      const page = await failed.text();
+      expect([...summaryOf(page)!.matchAll(/href="#([^"]+)"/g)].map((match) => match[1])).to.deep.equal(["profile-displayName", "profile-affiliation", "profile-languages", "profile-bio"]);
+      expectSummaryInFieldOrder(page);
+    });
+
     it("summarizes the password form", async () => {
       const failed = await member.post("/account/password", { current: "not the password", next: "short", confirmation: "other" });
       expect(failed.status).to.equal(422);
