@@ -197,6 +197,7 @@ describe("accessibility of the pages", function () {
         "/members/admin",
         "/moderation",
         "/admin/domains",
+        "/admin/domains/mode?mode=allowlist",
         "/admin/audit",
         `/report?reply=${reply}`,
         `/moderation/replies/delete?reply=${reply}`,
@@ -229,6 +230,10 @@ describe("accessibility of the pages", function () {
       await page.fill("#org-website", "not a web address");
       await Promise.all([page.waitForLoadState("load"), page.click("form[action='/admin/organization'] button[type=submit]")]);
       expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map((violation) => violation.id), "profile form with errors").to.deep.equal([]);
+      await page.goto(`${running.origin}/account/password?lang=${language}`);
+      await Promise.all([page.waitForLoadState("load"), page.click("form[action='/account/password'] button[type=submit]")]);
+      expect(await page.locator(".error-summary").count(), "password form shows errors").to.equal(1);
+      expect(await violationsOn(page), "password form with errors").to.deep.equal([]);
       await page.goto(`${running.origin}/report?reply=${reply}&lang=${language}`);
       await Promise.all([page.waitForLoadState("load"), page.click("form[action='/report'] button[type=submit]")]);
       expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze()).violations.map((violation) => violation.id), "report form with errors").to.deep.equal([]);

@@ -44,6 +44,12 @@ describe("consultation validation", () => {
     expect(result.errors.moderators).to.equal("username");
   });
 
+  it("requires a time zone", () => {
+    const result = validateConsultationFields(validInput({ timeZone: "" }));
+    expect(result.ok).to.equal(false);
+    if (!result.ok) expect(result.errors.timeZone).to.equal("required");
+  });
+
   it("requires the main language's text", () => {
     const result = validateConsultationFields(validInput({ primaryLanguage: "fr" }));
     expect(result.ok).to.equal(false);

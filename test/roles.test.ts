@@ -11,6 +11,8 @@ import { learningForm } from "./support/learning.ts";
 
 type Who = Role | "anonymous";
 const EVERYONE: Who[] = ["anonymous", "member", "reviewer", "editor", "admin"];
+/** A partner saved as followed in the store; the confirmation page only reads it. */
+const FOLLOWED_PARTNER = "http://localhost:1/actors/confirm";
 
 interface Case {
   name: string;
@@ -174,6 +176,11 @@ const CASES: Case[] = [
   { name: "save a profile", allowed: ["member", "reviewer", "editor", "admin"], request: (browser, _slugs, who) => browser.post("/account/profile", { displayName: `Profile of ${who}`, affiliation: "", bio: "" }) },
   { name: "open the federation page", allowed: ["admin"], request: (browser) => browser.get("/admin/federation") },
   { name: "follow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/follow", { handle: "" }) },
+  {
+    name: "open the unfollow confirmation",
+    allowed: ["admin"],
+    request: (browser) => browser.get(`/admin/federation/unfollow?actor=${encodeURIComponent(FOLLOWED_PARTNER)}`),
+  },
   { name: "unfollow a partner", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/unfollow", { actor: "http://localhost:1/actors/org" }) },
   { name: "change follow approval", allowed: ["admin"], request: (browser) => browser.post("/admin/federation/approval", { required: "false" }) },
   { name: "open the review page", allowed: ["member", "reviewer", "editor", "admin"], request: (browser) => browser.get("/review") },
@@ -231,6 +238,7 @@ const CASES: Case[] = [
   { name: "open the domains page", allowed: ["admin"], request: (browser) => browser.get("/admin/domains") },
   { name: "block a domain", allowed: ["admin"], request: (browser) => browser.post("/admin/domains", { domain: "bad.example", kind: "block", reason: "" }) },
   { name: "remove a domain rule", allowed: ["admin"], request: (browser) => browser.post("/admin/domains/remove", { domain: "bad.example" }) },
+  { name: "open the allowlist confirmation", allowed: ["admin"], request: (browser) => browser.get("/admin/domains/mode?mode=allowlist") },
   { name: "change the federation mode", allowed: ["admin"], request: (browser) => browser.post("/admin/domains/mode", { mode: "open" }) },
   { name: "read the audit log", allowed: ["admin"], request: (browser) => browser.get("/admin/audit") },
   {
@@ -338,6 +346,11 @@ describe("roles", function () {
       comment: "A report", status: "open", resolved: null, resolvedBy: null, forwarded: null,
     });
 
+    // A partner the instance follows, so the unfollow confirmation has something to confirm; nothing is ever sent to it.
+    await running.instance.store.following.save({
+      actorIri: FOLLOWED_PARTNER, handle: "@confirm@localhost:1", name: "Followed partner", inbox: "http://localhost:1/inbox",
+      followIri: "http://localhost:1/follows/confirm", status: "accepted", created: new Date().toISOString(),
+    });
     await addAccount(running.instance, "target", "member");
     await addAccount(running.instance, "resettable", "member");
     const store = running.instance.store;

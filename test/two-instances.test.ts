@@ -266,7 +266,16 @@ describe("two instances", function () {
   it("B unfollows and the flow stops", async () => {
     const admin = new Browser(b.origin);
     await admin.signIn("admin");
-    const response = await admin.post("/admin/federation/unfollow", { actor: `${a.origin}/actors/org` });
+    const actor = `${a.origin}/actors/org`;
+    const federationPage = await (await admin.get("/admin/federation")).text();
+    const confirmPath = `/admin/federation/unfollow?actor=${encodeURIComponent(actor)}`;
+    expect(federationPage, "the table links to a confirmation").to.contain(`href="${confirmPath}"`);
+    expect(federationPage, "no one-click unfollow").to.not.contain('action="/admin/federation/unfollow"');
+    const confirmation = await (await admin.get(confirmPath)).text();
+    const removed = /This removes (\d+) items received from this partner from the library\./.exec(confirmation);
+    expect(removed, "the confirmation says how many items leave the library").to.not.equal(null);
+    expect(Number(removed![1]), "B holds copies of A's practices, training and consultations").to.be.above(2);
+    const response = await admin.post("/admin/federation/unfollow", { actor });
     expect(response.status).to.equal(303);
     expect(await (await fetch(`${b.origin}/library`)).text(), "A's copies leave B's library").to.not.contain("Published before the follow");
     expect(await (await fetch(`${b.origin}/consultations`)).text(), "A's consultations leave B's list").to.not.contain("Consultation shared across instances");

@@ -17,7 +17,7 @@ export interface PageContext {
   language: Language;
   account: Account | null;
   siteName: string;
-  /** Path and query of the current page, for the language switcher. */
+  /** Path and query the language switcher links to: the current page, or for a page rendered in response to a POST, the page the form was on. */
   currentUrl: string;
   /** A status message to announce at the top of the page, already translated. */
   notice?: string | null;
@@ -25,9 +25,16 @@ export interface PageContext {
   csrfToken: string;
 }
 
-/** The hidden field that carries the CSRF token in every form that changes state. */
+/** Name of the hidden field that carries the address of the page a form was shown on. */
+export const FORM_PAGE_FIELD = "_page";
+
+/**
+ * The hidden fields every form that changes state carries: the CSRF token, and
+ * the address of the page the form was shown on, so that a page rendered in
+ * response to the POST can point its language switcher back there.
+ */
 export function CsrfField(props: { context: PageContext }) {
-  return html`<input type="hidden" name="_csrf" value=${props.context.csrfToken} />`;
+  return html`<input type="hidden" name="_csrf" value=${props.context.csrfToken} /><input type="hidden" name=${FORM_PAGE_FIELD} value=${props.context.currentUrl} />`;
 }
 
 /**
@@ -63,6 +70,22 @@ export function FromSource(props: { context: PageContext; messageKey: string; so
 /** Names a partner by host, for copies whose source actor is not cached. */
 export function hostName(iri: string): ShownText {
   return { text: new URL(iri).host, language: null };
+}
+
+/**
+ * Sorts a form's errors into the order their fields appear in the form, so
+ * that the summary at the top reads in the same order as the page. `idOf`
+ * gives the id of the element each error links to. Errors whose element is
+ * not found keep their order after the others.
+ */
+export function inFieldOrder<T>(errors: [string, T][], form: VNode, idOf: (name: string) => string): [string, T][] {
+  if (errors.length < 2) return errors;
+  const markup = render(form);
+  const position = (name: string) => {
+    const index = markup.indexOf(` id="${idOf(name)}"`);
+    return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+  };
+  return [...errors].sort((a, b) => position(a[0]) - position(b[0]));
 }
 
 /** Renders a page to a full HTML document. */

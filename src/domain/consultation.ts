@@ -113,7 +113,7 @@ const consultationInputSchema = z.object({
   text: z.partialRecord(z.enum(LANGUAGES), textSchema),
   opens: z.string().regex(LOCAL_DATE_TIME, { error: "dateTime" }),
   closes: z.string().regex(LOCAL_DATE_TIME, { error: "dateTime" }),
-  timeZone: z.string().trim().refine(isTimeZone, { error: "timeZone" }),
+  timeZone: z.string().trim().min(1, { error: "required", abort: true }).refine(isTimeZone, { error: "timeZone" }),
   moderators: z.array(z.string().trim().regex(USERNAME, { error: "username" })).max(20, { error: "tooMany" }).default([]),
   languages: z.array(z.string().trim().refine(isLanguageTag, { error: "languageTag" })).min(1, { error: "atLeastOne" }),
   themes: z.array(z.enum(THEME_IDS as [string, ...string[]], { error: "choice" })).default([]),

@@ -157,7 +157,7 @@ const learningInputSchema = z.object({
   format: z.enum(LEARNING_FORMATS, { error: "choice" }),
   start: z.string().regex(LOCAL_DATE_TIME, { error: "dateTime" }),
   end: z.string().regex(LOCAL_DATE_TIME, { error: "dateTime" }),
-  timeZone: z.string().trim().refine(isTimeZone, { error: "timeZone" }),
+  timeZone: z.string().trim().min(1, { error: "required", abort: true }).refine(isTimeZone, { error: "timeZone" }),
   onlineUrl: optionalUrl,
   place: placeSchema.nullable().default(null),
   languages: z.array(z.string().trim().refine(isLanguageTag, { error: "languageTag" })).min(1, { error: "atLeastOne" }),
@@ -177,7 +177,8 @@ export type LearningValidationResult = { ok: true; value: LearningFields } | { o
 function crossFieldErrors(input: Record<string, unknown>): FieldErrors {
   const errors: FieldErrors = {};
   const text = (input.text ?? {}) as Record<string, unknown>;
-  if (typeof input.primaryLanguage === "string" && text[input.primaryLanguage] === undefined) {
+  // An invalid main language has its own error, and an error keyed on it would link to no field.
+  if (typeof input.primaryLanguage === "string" && (LANGUAGES as readonly string[]).includes(input.primaryLanguage) && text[input.primaryLanguage] === undefined) {
     errors[`text.${input.primaryLanguage}.title`] = "primaryMissing";
   }
   if (!input.onlineUrl && !input.place) errors.onlineUrl = "onlineOrPlace";

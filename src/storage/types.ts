@@ -194,6 +194,8 @@ export interface PracticeRepository {
   listPublishedLocal(limit: number, offset: number): Promise<{ items: Practice[]; total: number }>;
   /** Removes remote copies that came from one partner; returns how many. */
   deleteFromSource(sourceActor: string): Promise<number>;
+  /** How many copies from one partner are stored, as deleteFromSource would remove them. */
+  countFromSource(sourceActor: string): Promise<number>;
   /** Removes a remote copy entirely. */
   remove(iri: string): Promise<void>;
   /** Distinct partners whose copies are stored. */
@@ -455,6 +457,8 @@ export interface ResourceRepository {
   list(query: ResourceQuery): Promise<{ items: Resource[]; total: number }>;
   /** Removes partner copies that came from one partner; returns how many. */
   deleteFromSource(sourceActor: string): Promise<number>;
+  /** How many copies from one partner are stored, as deleteFromSource would remove them. */
+  countFromSource(sourceActor: string): Promise<number>;
   /** Removes a partner copy entirely. */
   remove(iri: string): Promise<void>;
   sourceActors(): Promise<string[]>;
@@ -552,6 +556,8 @@ export interface LearningRepository {
   listPublishedLocal(limit: number, offset: number): Promise<{ items: LearningOpportunity[]; total: number }>;
   /** Removes partner copies that came from one partner; returns how many. */
   deleteFromSource(sourceActor: string): Promise<number>;
+  /** How many copies from one partner are stored, as deleteFromSource would remove them. */
+  countFromSource(sourceActor: string): Promise<number>;
   /** Removes a partner copy entirely. */
   remove(iri: string): Promise<void>;
   /** Distinct partners whose copies are stored. */
@@ -594,6 +600,8 @@ export interface ConsultationRepository {
   listClosingDue(now: string, limit: number): Promise<Consultation[]>;
   /** Removes partner copies that came from one partner; returns how many. */
   deleteFromSource(sourceActor: string): Promise<number>;
+  /** How many copies from one partner are stored, as deleteFromSource would remove them. */
+  countFromSource(sourceActor: string): Promise<number>;
   /** Removes a partner copy entirely. */
   remove(iri: string): Promise<void>;
   /** Distinct partners whose copies are stored. */

@@ -11,6 +11,7 @@ import { detectFileType, findWebVttError, mediaTypeOfExtension, SNIFF_LENGTH, ty
 import type { ResourceFile } from "../domain/resource.ts";
 import { logger } from "../logging.ts";
 import { CSRF_FIELD } from "./csrf.ts";
+import { FORM_PAGE_FIELD } from "../../views/html.ts";
 
 const log = logger("web", "uploads");
 
@@ -105,6 +106,8 @@ export async function parseUpload(
       if (csrf === "unknown") csrf = tokensMatch(options.csrfToken, value) ? "valid" : "invalid";
       return;
     }
+    // Read by pageContext for the language switcher, as it reads the same field of a URL-encoded body.
+    if (name === FORM_PAGE_FIELD && request.res) request.res.locals.formPage = value;
     const existing = fields[name];
     if (existing === undefined) fields[name] = value;
     else fields[name] = [existing, value].flat();

@@ -163,7 +163,7 @@ export function ReplyErrorSummary(props: { context: PageContext; form: ReplyForm
   const { t } = props.context;
   const errors = replyFormErrors(props.form);
   if (errors.length === 0) return null;
-  return html`<div class="error-summary" role="alert" aria-labelledby="reply-error-title" tabindex="-1">
+  return html`<div class="error-summary" role="alert" autofocus aria-labelledby="reply-error-title" tabindex="-1">
     <h2 id="reply-error-title">${t("editor.errorSummary", { count: errors.length })}</h2>
     <ul>${errors.map(([id, field, error]) => html`<li><a href=${`#${id}`}>${t("editor.errorItem", { field: t(field), error: t(replyErrorKey(error)) })}</a></li>`)}</ul>
   </div>`;

@@ -18,6 +18,20 @@ function buttonClass(action: ReviewAction): string | undefined {
   return "secondary";
 }
 
+/** Translates a review form error: a key under `errors:` unless it names its own namespace. */
+function reviewErrorText(t: PageContext["t"], error: string): string {
+  return t(error.includes(":") ? error : `errors:${error}`);
+}
+
+/** Renders the summary at the top of an item's page when its review form comes back with an error, linking to the comment field. */
+export function ReviewErrorSummary(props: { context: PageContext; error: string | null | undefined }) {
+  const { t } = props.context;
+  if (!props.error) return null;
+  return html`<div class="error-summary" role="alert" autofocus aria-labelledby="review-error-title" tabindex="-1">
+    <h2 id="review-error-title">${t("editor.errorSummary", { count: 1 })}</h2>
+    <ul><li><a href="#review-comment">${t("editor.errorItem", { field: t("review.comment"), error: reviewErrorText(t, props.error) })}</a></li></ul>
+  </div>`;
+}
 
 /**
  * Renders the review panel under an item, for its author and the staff: its
@@ -54,7 +68,7 @@ export function ReviewPanel(props: {
             <p class="hint" id="review-comment-hint">${t("review.commentHint")}</p>
             <textarea id="review-comment" name="comment" rows="3" aria-invalid=${props.error ? "true" : undefined}
               aria-describedby=${props.error ? "review-comment-hint review-comment-error" : "review-comment-hint"}>${props.comment}</textarea>
-            ${props.error ? html`<p class="field-error" id="review-comment-error">${t(props.error.includes(":") ? props.error : `errors:${props.error}`)}</p>` : null}
+            ${props.error ? html`<p class="field-error" id="review-comment-error">${reviewErrorText(t, props.error)}</p>` : null}
           </div>
           <div class="actions">
             ${props.actions.map((action) => html`<button type="submit" name="action" value=${action} class=${buttonClass(action)}>${t(`review.buttons.${action}`)}</button>`)}

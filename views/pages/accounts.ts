@@ -15,7 +15,7 @@ const ROLE_CHOICES: Role[] = [...ROLES].reverse();
 /** The list of problems at the top of a rejected form; each entry links to its field. */
 function ErrorSummary(props: { t: Translate; entries: { id: string; label: string; error: string }[] }) {
   if (props.entries.length === 0) return null;
-  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+  return html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
     <h2 id="error-summary-title">${props.t("editor.errorSummary", { count: props.entries.length })}</h2>
     <ul>
       ${props.entries.map((entry) => html`<li><a href=${`#${entry.id}`}>${props.t("editor.errorItem", { field: entry.label, error: props.t(`errors:${entry.error}`) })}</a></li>`)}

@@ -1,9 +1,11 @@
+import type { VNode } from "preact";
+
 import { CONSULTATION_TEXT_FIELDS } from "../../src/domain/consultation.ts";
 import type { FieldErrors } from "../../src/domain/practice.ts";
 import { LANGUAGES, THEME_IDS } from "../../src/domain/vocabulary.ts";
 import type { ConsultationForm } from "../../src/web/consultation-form.ts";
 import { fieldId } from "../../src/web/practice-form.ts";
-import { CsrfField, html, languageName, type PageContext } from "../html.ts";
+import { CsrfField, html, inFieldOrder, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 import { Checkboxes, Select, TextInput } from "./editor.ts";
 
@@ -23,12 +25,12 @@ function fieldLabel(context: PageContext, name: string): string {
   return context.t(`consultations:editor.fieldNames.${name}`);
 }
 
-/** Renders the list of errors above a form, each linking to its field. */
-function ErrorSummary(props: { context: PageContext; errors: FieldErrors }) {
+/** Renders the list of errors above a form, each linking to its field, in the order of the fields in `form` when given. */
+function ErrorSummary(props: { context: PageContext; errors: FieldErrors; form?: VNode }) {
   const { t } = props.context;
-  const entries = Object.entries(props.errors);
+  const entries = props.form ? inFieldOrder(Object.entries(props.errors), props.form, fieldId) : Object.entries(props.errors);
   if (entries.length === 0) return null;
-  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+  return html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
     <h2 id="error-summary-title">${t("editor.errorSummary", { count: entries.length })}</h2>
     <ul>
       ${entries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: fieldLabel(props.context, name), error: t(`${ERROR_PREFIX}${key}`) })}</a></li>`)}
@@ -46,10 +48,7 @@ export function ConsultationEditorPage(props: { context: PageContext; form: Cons
   const common = { t, form: props.form, errors: props.errors, errorPrefix: ERROR_PREFIX };
   const title = props.isNew ? t("consultations:editor.newTitle") : t("consultations:editor.editTitle");
   const label = (name: string) => t(`consultations:editor.fieldNames.${name}`);
-  return html`
-    <${Layout} context=${props.context} title=${title}>
-      <h1>${title}</h1>
-      <${ErrorSummary} context=${props.context} errors=${props.errors} />
+  const form = html`
       <form method="post" action=${props.action} class="editor" novalidate>
         <${CsrfField} context=${props.context} />
         <${Select} ...${common} name="primaryLanguage" required=${true} label=${label("primaryLanguage")} hint=${t("consultations:editor.primaryLanguageHint")}
@@ -83,6 +82,12 @@ export function ConsultationEditorPage(props: { context: PageContext; form: Cons
           <button type="submit">${props.isNew ? t("editor.publish") : t("editor.saveChanges")}</button>
         </div>
       </form>
+  `;
+  return html`
+    <${Layout} context=${props.context} title=${title}>
+      <h1>${title}</h1>
+      <${ErrorSummary} context=${props.context} errors=${props.errors} form=${form} />
+      ${form}
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">
             <${CsrfField} context=${props.context} />

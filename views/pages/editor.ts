@@ -12,7 +12,7 @@ import {
   THEME_IDS,
 } from "../../src/domain/vocabulary.ts";
 import { fieldId, type FormErrors, type PracticeForm } from "../../src/web/practice-form.ts";
-import { CsrfField, html, languageName, type PageContext, type Translate } from "../html.ts";
+import { CsrfField, html, inFieldOrder, languageName, type PageContext, type Translate } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 export interface FieldProps {
@@ -120,22 +120,8 @@ export function EditorPage(props: {
 }) {
   const { t } = props.context;
   const common = { t, form: props.form, errors: props.errors };
-  const errorEntries = Object.entries(props.errors);
   const title = props.isNew ? t("editor.newTitle") : t("editor.editTitle");
-  return html`
-    <${Layout} context=${props.context} title=${title}>
-      <h1>${title}</h1>
-      ${errorEntries.length > 0
-        ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
-            <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", {
-                field: t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: name.startsWith("text.") ? languageName(props.context.language, name.split(".")[1]) : "" }),
-                error: t(`errors:${key}`),
-              })}</a></li>`)}
-            </ul>
-          </div>`
-        : null}
+  const form = html`
       <form method="post" action=${props.action} class="editor" novalidate>
         <${CsrfField} context=${props.context} />
         <${Select} ...${common} name="primaryLanguage" required=${true} label=${t("editor.primaryLanguage")} hint=${t("editor.primaryLanguageHint")}
@@ -191,6 +177,23 @@ export function EditorPage(props: {
                   <button type="submit" name="action" value="draft" class="secondary">${t(props.isNew ? "editor.saveDraft" : "review.saveWithoutPublishing")}</button>`}
         </div>
       </form>
+  `;
+  const errorEntries = inFieldOrder(Object.entries(props.errors), form, fieldId);
+  return html`
+    <${Layout} context=${props.context} title=${title}>
+      <h1>${title}</h1>
+      ${errorEntries.length > 0
+        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
+            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
+            <ul>
+              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", {
+                field: t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: name.startsWith("text.") ? languageName(props.context.language, name.split(".")[1]) : "" }),
+                error: t(`errors:${key}`),
+              })}</a></li>`)}
+            </ul>
+          </div>`
+        : null}
+      ${form}
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">
             <${CsrfField} context=${props.context} />

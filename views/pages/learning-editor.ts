@@ -3,7 +3,7 @@ import type { FieldErrors } from "../../src/domain/practice.ts";
 import { LANGUAGES, THEME_IDS } from "../../src/domain/vocabulary.ts";
 import type { LearningForm } from "../../src/web/learning-form.ts";
 import { fieldId } from "../../src/web/practice-form.ts";
-import { CsrfField, html, languageName, type PageContext } from "../html.ts";
+import { CsrfField, html, inFieldOrder, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 import { Checkboxes, Select, TextInput } from "./editor.ts";
 
@@ -24,20 +24,9 @@ function fieldLabel(context: PageContext, name: string): string {
 export function LearningEditorPage(props: { context: PageContext; form: LearningForm; errors: FieldErrors; action: string; isNew: boolean; deleteAction: string | null }) {
   const { t, language } = props.context;
   const common = { t, form: props.form, errors: props.errors, errorPrefix: ERROR_PREFIX };
-  const errorEntries = Object.entries(props.errors);
   const title = props.isNew ? t("learning:editor.newTitle") : t("learning:editor.editTitle");
   const label = (name: string) => t(`learning:editor.fieldNames.${name}`);
-  return html`
-    <${Layout} context=${props.context} title=${title}>
-      <h1>${title}</h1>
-      ${errorEntries.length > 0
-        ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
-            <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: fieldLabel(props.context, name), error: t(`${ERROR_PREFIX}${key}`) })}</a></li>`)}
-            </ul>
-          </div>`
-        : null}
+  const form = html`
       <form method="post" action=${props.action} class="editor" novalidate>
         <${CsrfField} context=${props.context} />
         <${Select} ...${common} name="primaryLanguage" required=${true} label=${label("primaryLanguage")} hint=${t("learning:editor.primaryLanguageHint")}
@@ -92,6 +81,20 @@ export function LearningEditorPage(props: { context: PageContext; form: Learning
           <button type="submit" name="action" value="publish">${props.isNew ? t("editor.publish") : t("editor.saveChanges")}</button>
         </div>
       </form>
+  `;
+  const errorEntries = inFieldOrder(Object.entries(props.errors), form, fieldId);
+  return html`
+    <${Layout} context=${props.context} title=${title}>
+      <h1>${title}</h1>
+      ${errorEntries.length > 0
+        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
+            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
+            <ul>
+              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: fieldLabel(props.context, name), error: t(`${ERROR_PREFIX}${key}`) })}</a></li>`)}
+            </ul>
+          </div>`
+        : null}
+      ${form}
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">
             <${CsrfField} context=${props.context} />

@@ -56,7 +56,7 @@ export function LibraryPage(props: {
     <${Layout} context=${props.context} title=${errorText ? t("library.title") : title}>
       <h1>${t("library.title")}</h1>
       ${errorText
-        ? html`<div class="error-summary" role="alert" aria-labelledby="search-error-title" tabindex="-1">
+        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="search-error-title" tabindex="-1">
             <h2 id="search-error-title">${t("editor.errorSummary", { count: 1 })}</h2>
             <ul><li><a href="#q">${t("editor.errorItem", { field: t("search:label"), error: errorText })}</a></li></ul>
           </div>`
@@ -82,7 +82,8 @@ export function LibraryPage(props: {
         <button type="submit">${t("search:submit")}</button>
       </form>
       <p role="status">${status}</p>
-      <section aria-label=${t("resources:library.results")}>
+      <section aria-labelledby="results-heading">
+        <h2 id="results-heading" class="visually-hidden">${t("resources:library.results")}</h2>
         ${empty ??
           props.entries.map((entry) => {
             const sourceName = entry.item.sourceActor ? props.sourceNames.get(entry.item.sourceActor) : null;

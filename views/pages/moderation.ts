@@ -163,9 +163,9 @@ export function ReportReplyPage(props: { context: PageContext; reply: ReplyView;
   return html`
     <${Layout} context=${props.context} title=${t("report.title")}>
       <h1>${t("report.title")}</h1>
-      ${props.error ? html`<div class="error-summary" role="alert" tabindex="-1">
-          <h2>${t("editor.errorSummary", { count: 1 })}</h2>
-          <ul><li><a href="#report-comment">${t(`errors:${props.error}`)}</a></li></ul>
+      ${props.error ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
+          <h2 id="error-summary-title">${t("editor.errorSummary", { count: 1 })}</h2>
+          <ul><li><a href="#report-comment">${t("editor.errorItem", { field: t("report.commentName"), error: t(`errors:${props.error}`) })}</a></li></ul>
         </div>` : null}
       <p>${t("report.about", { name: props.reply.authorName })}</p>
       <blockquote class="report-comment">${props.excerpt}</blockquote>
@@ -246,10 +246,12 @@ export function DomainsPage(props: {
         <h2 id="mode-heading">${t("domains.modeHeading")}</h2>
         <p>${t(props.mode === "allowlist" ? "domains.modeAllowlist" : "domains.modeOpen")}</p>
         ${props.mode === "allowlist" && allows.length === 0 ? html`<p class="warning"><strong>${t("domains.allowlistEmpty")}</strong></p>` : null}
-        <form method="post" action="/admin/domains/mode" class="inline-form"><${CsrfField} context=${props.context} />
-          <input type="hidden" name="mode" value=${props.mode === "allowlist" ? "open" : "allowlist"} />
-          <button type="submit">${t(props.mode === "allowlist" ? "domains.switchToOpen" : "domains.switchToAllowlist")}</button>
-        </form>
+        ${props.mode === "allowlist"
+          ? html`<form method="post" action="/admin/domains/mode" class="inline-form"><${CsrfField} context=${props.context} />
+              <input type="hidden" name="mode" value="open" />
+              <button type="submit">${t("domains.switchToOpen")}</button>
+            </form>`
+          : html`<p><a href="/admin/domains/mode?mode=allowlist">${t("domains.switchToAllowlist")}</a></p>`}
       </section>
       <section aria-labelledby="add-heading">
         <h2 id="add-heading">${t("domains.addHeading")}</h2>
@@ -287,6 +289,31 @@ export function DomainsPage(props: {
         <p>${t("domains.allowedExplanation")}</p>
         ${allows.length === 0 ? html`<p>${t("domains.noAllowed")}</p>` : ruleTable(allows, t("domains.allowed", { count: allows.length }), "allowed-heading")}
       </section>
+    <//>
+  `;
+}
+
+/**
+ * Asks an admin to confirm switching to the allowlist, naming the followed
+ * partners it cuts off, because with an empty allowlist it cuts off every server.
+ */
+export function ConfirmAllowlistPage(props: { context: PageContext; allowedDomains: number; cutOff: string[]; cutOffFollowers: number }) {
+  const { t } = props.context;
+  return html`
+    <${Layout} context=${props.context} title=${t("domains.confirmTitle")}>
+      <h1>${t("domains.confirmTitle")}</h1>
+      <p><strong>${props.allowedDomains === 0 ? t("domains.confirmEmpty") : t("domains.confirmAllowed", { count: props.allowedDomains })}</strong></p>
+      ${props.cutOff.length > 0
+        ? html`<p>${t("domains.confirmCutOff", { count: props.cutOff.length })}</p>
+            <ul>${props.cutOff.map((handle) => html`<li class="handle">${handle}</li>`)}</ul>`
+        : null}
+      ${props.cutOffFollowers > 0 ? html`<p>${t("domains.confirmFollowers", { count: props.cutOffFollowers })}</p>` : null}
+      <p>${t("domains.confirmUndo")}</p>
+      <form method="post" action="/admin/domains/mode" class="narrow"><${CsrfField} context=${props.context} />
+        <input type="hidden" name="mode" value="allowlist" />
+        <button type="submit" class="danger">${t("domains.confirmSwitch")}</button>
+        ${" "}<a href="/admin/domains">${t("report.cancel")}</a>
+      </form>
     <//>
   `;
 }

@@ -1,7 +1,7 @@
 import type { OrganizationProfile, ShownText } from "../../src/domain/organization.ts";
 import { pickLanguage } from "../../src/domain/text.ts";
 import { LANGUAGES, REGIONS } from "../../src/domain/vocabulary.ts";
-import { CsrfField, html, languageName, type PageContext } from "../html.ts";
+import { CsrfField, html, inFieldOrder, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 /** A partner organization as the page lists it. */
@@ -83,14 +83,7 @@ export function OrganizationEditPage(props: { context: PageContext; form: Record
   const { form, errors } = props;
   const id = (name: string) => `org-${name.replace(".", "-")}`;
   const described = (name: string, hint = false) => [hint ? `${id(name)}-hint` : null, errors[name] ? `${id(name)}-error` : null].filter(Boolean).join(" ") || undefined;
-  const errorEntries = Object.entries(errors);
-  return html`
-    <${Layout} context=${props.context} title=${t("organizations.editTitle")}>
-      <h1>${t("organizations.editTitle")}</h1>
-      ${errorEntries.length > 0 ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-          <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
-          <ul>${errorEntries.map(([name, key]) => html`<li><a href=${`#${id(name)}`}>${t("editor.errorItem", { field: t(`organizations.fields.${name.split(".")[0]}`, { language: languageName(language, name.split(".")[1] ?? language) }), error: t(`errors:${key}`) })}</a></li>`)}</ul>
-        </div>` : null}
+  const formMarkup = html`
       <form method="post" action="/admin/organization" class="editor" enctype="multipart/form-data" novalidate>
         <${CsrfField} context=${props.context} />
         <div class="field">
@@ -142,6 +135,16 @@ export function OrganizationEditPage(props: { context: PageContext; form: Record
         </div>
         <div class="actions"><button type="submit">${t("organizations.save")}</button> <a href="/organizations">${t("report.cancel")}</a></div>
       </form>
+  `;
+  const errorEntries = inFieldOrder(Object.entries(errors), formMarkup, id);
+  return html`
+    <${Layout} context=${props.context} title=${t("organizations.editTitle")}>
+      <h1>${t("organizations.editTitle")}</h1>
+      ${errorEntries.length > 0 ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
+          <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
+          <ul>${errorEntries.map(([name, key]) => html`<li><a href=${`#${id(name)}`}>${t("editor.errorItem", { field: t(`organizations.fields.${name.split(".")[0]}`, { language: languageName(language, name.split(".")[1] ?? language) }), error: t(`errors:${key}`) })}</a></li>`)}</ul>
+        </div>` : null}
+      ${formMarkup}
     <//>
   `;
 }

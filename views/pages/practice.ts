@@ -3,6 +3,7 @@ import { formatDay } from "../../src/domain/dates.ts";
 import type { Practice, PracticeText } from "../../src/domain/practice.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
+import { ReviewErrorSummary } from "../components/review.ts";
 import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
 import { practicePath } from "../components/practice-card.ts";
 import { FromSource, hostName, html, languageName, type PageContext } from "../html.ts";
@@ -30,6 +31,8 @@ export function PracticePage(props: {
   canEdit: boolean;
   /** The review panel, for the practice's author and the staff. */
   review?: unknown;
+  /** The review form's error, summarized at the top of the page. */
+  reviewError?: string | null;
 }) {
   const { t, language } = props.context;
   const { practice } = props;
@@ -43,8 +46,9 @@ export function PracticePage(props: {
   const regionName = new Intl.DisplayNames([language], { type: "region" });
   const formatDate = (date: string) => formatDay(language, date);
   return html`
-    <${Layout} context=${props.context} title=${hasReplyErrors(props.replyForm) ? t("discussion.errorTitle", { title: text.title }) : text.title}>
+    <${Layout} context=${props.context} title=${hasReplyErrors(props.replyForm) ? t("discussion.errorTitle", { title: text.title }) : props.reviewError ? t("review.errorTitle", { title: text.title }) : text.title}>
       <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
+      <${ReviewErrorSummary} context=${props.context} error=${props.reviewError} />
       <article class="practice">
         <header>
           <p class="kind">${t("practice.kind")}</p>

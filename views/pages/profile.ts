@@ -1,7 +1,7 @@
 import { MAX_AFFILIATION_LENGTH, MAX_BIO_LENGTH, MEMBER_LANGUAGES, type ProfileForm } from "../../src/domain/member-profile.ts";
 import { MAX_DISPLAY_NAME_LENGTH } from "../../src/domain/accounts.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
-import { CsrfField, html, languageName, type PageContext } from "../html.ts";
+import { CsrfField, html, inFieldOrder, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 
 /** Renders the signed-in member's own profile form: name, affiliation, languages and a short biography. */
@@ -11,17 +11,7 @@ export function ProfileEditPage(props: { context: PageContext; form: ProfileForm
   const languageNames = new Intl.DisplayNames([language], { type: "language" });
   const describedBy = (name: string, hint = false) => [hint ? `profile-${name}-hint` : null, errors[name] ? `profile-${name}-error` : null].filter(Boolean).join(" ") || undefined;
   const error = (name: string) => (errors[name] ? html`<p class="field-error" id=${`profile-${name}-error`}>${t(`errors:${errors[name]}`)}</p>` : null);
-  const entries = Object.entries(errors);
-  return html`
-    <${Layout} context=${props.context} title=${t("profile.title")}>
-      <h1>${t("profile.title")}</h1>
-      ${entries.length > 0
-        ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-            <h2 id="error-summary-title">${t("editor.errorSummary", { count: entries.length })}</h2>
-            <ul>${entries.map(([name, key]) => html`<li><a href=${`#profile-${name}`}>${t("editor.errorItem", { field: t(`profile.fields.${name}`), error: t(`errors:${key}`) })}</a></li>`)}</ul>
-          </div>`
-        : null}
-      <p>${t("profile.intro")} <a href=${props.memberPath}>${t("profile.view")}</a></p>
+  const formMarkup = html`
       <form method="post" action="/account/profile" class="editor" novalidate>
         <${CsrfField} context=${props.context} />
         <div class="field">
@@ -60,6 +50,19 @@ export function ProfileEditPage(props: { context: PageContext; form: ProfileForm
         </div>
         <div class="actions"><button type="submit">${t("profile.save")}</button> <a href=${props.memberPath}>${t("report.cancel")}</a></div>
       </form>
+  `;
+  const entries = inFieldOrder(Object.entries(errors), formMarkup, (name) => `profile-${name}`);
+  return html`
+    <${Layout} context=${props.context} title=${t("profile.title")}>
+      <h1>${t("profile.title")}</h1>
+      ${entries.length > 0
+        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
+            <h2 id="error-summary-title">${t("editor.errorSummary", { count: entries.length })}</h2>
+            <ul>${entries.map(([name, key]) => html`<li><a href=${`#profile-${name}`}>${t("editor.errorItem", { field: t(`profile.fields.${name}`), error: t(`errors:${key}`) })}</a></li>`)}</ul>
+          </div>`
+        : null}
+      <p>${t("profile.intro")} <a href=${props.memberPath}>${t("profile.view")}</a></p>
+      ${formMarkup}
     <//>
   `;
 }

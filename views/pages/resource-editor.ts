@@ -4,7 +4,7 @@ import type { ErrorParams, ResourceForm } from "../../src/web/resource-form.ts";
 import { fieldId } from "../../src/web/practice-form.ts";
 import { formatSize } from "../components/resource-card.ts";
 import { AdminNav, Layout } from "../layout.ts";
-import { CsrfField, html, languageName, type PageContext, type Translate } from "../html.ts";
+import { CsrfField, html, inFieldOrder, languageName, type PageContext, type Translate } from "../html.ts";
 
 interface FieldProps {
   t: Translate;
@@ -164,19 +164,8 @@ export function ResourceEditorPage(props: {
 }) {
   const { t, language } = props.context;
   const common = { t, form: props.form, errors: props.errors, params: props.params };
-  const errorEntries = Object.entries(props.errors);
   const title = props.isNew ? t("resources:editor.newTitle") : t("resources:editor.editTitle");
-  return html`
-    <${Layout} context=${props.context} title=${title}>
-      <h1>${title}</h1>
-      ${errorEntries.length > 0
-        ? html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
-            <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: summaryLabel(t, language, name), error: errorMessage(t, key, props.params[name]) })}</a></li>`)}
-            </ul>
-          </div>`
-        : null}
+  const form = html`
       <form method="post" action=${props.action} enctype="multipart/form-data" class="editor" novalidate>
         <${CsrfField} context=${props.context} />
         <${Select} ...${common} name="resourceType" required=${true} label=${t("resources:fields.resourceType")} options=${RESOURCE_TYPES} allowEmpty=${true}
@@ -236,6 +225,20 @@ export function ResourceEditorPage(props: {
                   <button type="submit" name="action" value="draft" class="secondary">${t(props.isNew ? "editor.saveDraft" : "review.saveWithoutPublishing")}</button>`}
         </div>
       </form>
+  `;
+  const errorEntries = inFieldOrder(Object.entries(props.errors), form, fieldId);
+  return html`
+    <${Layout} context=${props.context} title=${title}>
+      <h1>${title}</h1>
+      ${errorEntries.length > 0
+        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
+            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
+            <ul>
+              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: summaryLabel(t, language, name), error: errorMessage(t, key, props.params[name]) })}</a></li>`)}
+            </ul>
+          </div>`
+        : null}
+      ${form}
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">
             <${CsrfField} context=${props.context} />

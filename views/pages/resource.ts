@@ -5,6 +5,7 @@ import { resourcePath } from "../../src/domain/resources.ts";
 import { pickLanguage, plainTextToHtml } from "../../src/domain/text.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { isPublic } from "../../src/domain/workflow.ts";
+import { ReviewErrorSummary } from "../components/review.ts";
 import { Discussion, hasReplyErrors, ReplyErrorSummary, type ReplyFormView, type ReplyView } from "../components/discussion.ts";
 import { formatLabel, formatSize } from "../components/resource-card.ts";
 import { FromSource, hostName, html, languageName, type PageContext } from "../html.ts";
@@ -43,6 +44,8 @@ export function ResourcePage(props: {
   replyForm: ReplyFormView;
   /** The review panel, for the resource's author and the staff. */
   review?: unknown;
+  /** The review form's error, summarized at the top of the page. */
+  reviewError?: string | null;
 }) {
   const { t, language } = props.context;
   const { resource } = props;
@@ -58,8 +61,9 @@ export function ResourcePage(props: {
   const file = resource.file;
   const playable = media && file && resource.local && file.mediaType?.startsWith(`${resource.resourceType}/`);
   return html`
-    <${Layout} context=${props.context} title=${hasReplyErrors(props.replyForm) ? t("discussion.errorTitle", { title: text.title }) : text.title}>
+    <${Layout} context=${props.context} title=${hasReplyErrors(props.replyForm) ? t("discussion.errorTitle", { title: text.title }) : props.reviewError ? t("review.errorTitle", { title: text.title }) : text.title}>
       <${ReplyErrorSummary} context=${props.context} form=${props.replyForm} />
+      <${ReviewErrorSummary} context=${props.context} error=${props.reviewError} />
       <article class="resource">
         <header>
           <p class="kind">${t(`resources:types.${resource.resourceType}`)}</p>

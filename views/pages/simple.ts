@@ -98,10 +98,7 @@ export function FederationAdminPage(props: {
                 <td>${entry.name || props.actorNames.has(entry.actorIri) ? html`${nameOf(entry)} ` : null}<span class="handle">${entry.handle}</span></td>
                 <td>${t(`admin.followingStatus.${entry.status}`)}</td>
                 <td><time datetime=${entry.created}>${formatDateTime(language, entry.created)}</time></td>
-                <td><form method="post" action="/admin/federation/unfollow" class="inline-form"><${CsrfField} context=${props.context} />
-                  <input type="hidden" name="actor" value=${entry.actorIri} />
-                  <button type="submit" aria-label=${t("admin.unfollowNamed", { handle: entry.handle })}>${t("admin.unfollow")}</button>
-                </form></td>
+                <td><a href=${`/admin/federation/unfollow?actor=${encodeURIComponent(entry.actorIri)}`} aria-label=${t("admin.unfollowNamed", { handle: entry.handle })}>${t("admin.unfollow")}</a></td>
               </tr>`)}
             </tbody>
           </table></div>`}
@@ -174,6 +171,28 @@ export function FederationAdminPage(props: {
   `;
 }
 
+/**
+ * Asks an admin to confirm unfollowing a partner, saying how many of its
+ * items leave the library, because the unfollow deletes them at once.
+ */
+export function ConfirmUnfollowPage(props: { context: PageContext; partner: Following; removedItems: number }) {
+  const { t } = props.context;
+  const name = props.partner.name ?? props.partner.handle;
+  return html`
+    <${Layout} context=${props.context} title=${t("admin.unfollowTitle", { name })}>
+      <h1>${t("admin.unfollowTitle", { name })}</h1>
+      <p><span class="handle">${props.partner.handle}</span></p>
+      <p><strong>${t("admin.unfollowRemoves", { count: props.removedItems })}</strong></p>
+      <p>${t("admin.unfollowExplanation")}</p>
+      <form method="post" action="/admin/federation/unfollow" class="narrow"><${CsrfField} context=${props.context} />
+        <input type="hidden" name="actor" value=${props.partner.actorIri} />
+        <button type="submit" class="danger">${t("admin.unfollowConfirm")}</button>
+        ${" "}<a href="/admin/federation">${t("report.cancel")}</a>
+      </form>
+    <//>
+  `;
+}
+
 /** A member's public profile: name, handle, role and how to follow them from the fediverse. */
 /** A published item a member wrote, as their page lists it. */
 export interface ContributionView {
@@ -221,7 +240,7 @@ export function MemberPage(props: { context: PageContext; member: Account; handl
   `;
 }
 
-/** The signed-in member's password form; errors sit next to their fields. */
+/** The signed-in member's password form; errors sit next to their fields and are summarized above the form. */
 export function PasswordPage(props: { context: PageContext; errors: Record<string, string> }) {
   const { t } = props.context;
   const field = (name: string, label: string, autocomplete: string) => html`
@@ -231,14 +250,23 @@ export function PasswordPage(props: { context: PageContext; errors: Record<strin
         aria-invalid=${props.errors[name] ? "true" : undefined} aria-describedby=${props.errors[name] ? `password-${name}-error` : undefined} />
       ${props.errors[name] ? html`<p class="field-error" id=${`password-${name}-error`}>${t(`errors:${props.errors[name]}`)}</p>` : null}
     </div>`;
+  // In the order of the fields, which is also the summary's order.
+  const fields: [string, string][] = [["current", t("password.current")], ["next", t("password.next")], ["confirmation", t("password.confirmation")]];
+  const failed = fields.filter(([name]) => props.errors[name]);
   return html`
     <${Layout} context=${props.context} title=${t("password.title")}>
       <h1>${t("password.title")}</h1>
+      ${failed.length > 0
+        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
+            <h2 id="error-summary-title">${t("editor.errorSummary", { count: failed.length })}</h2>
+            <ul>${failed.map(([name, label]) => html`<li><a href=${`#password-${name}`}>${t("editor.errorItem", { field: label, error: t(`errors:${props.errors[name]}`) })}</a></li>`)}</ul>
+          </div>`
+        : null}
       <form method="post" action="/account/password" class="narrow" novalidate>
         <${CsrfField} context=${props.context} />
-        ${field("current", t("password.current"), "current-password")}
-        ${field("next", t("password.next"), "new-password")}
-        ${field("confirmation", t("password.confirmation"), "new-password")}
+        ${field("current", fields[0][1], "current-password")}
+        ${field("next", fields[1][1], "new-password")}
+        ${field("confirmation", fields[2][1], "new-password")}
         <button type="submit">${t("password.submit")}</button>
       </form>
     <//>

@@ -99,6 +99,10 @@ export class MongoConsultationRepository implements ConsultationRepository {
     return (await this.items.deleteMany({ "item.local": false, "item.sourceActor": sourceActor })).deletedCount;
   }
 
+  async countFromSource(sourceActor: string): Promise<number> {
+    return this.items.countDocuments({ "item.local": false, "item.sourceActor": sourceActor });
+  }
+
   async remove(iri: string): Promise<void> {
     await this.items.deleteOne({ _id: iri });
   }

@@ -98,6 +98,10 @@ export class MongoPracticeRepository implements PracticeRepository {
     return (await this.practices.deleteMany({ "practice.local": false, "practice.sourceActor": sourceActor })).deletedCount;
   }
 
+  async countFromSource(sourceActor: string): Promise<number> {
+    return this.practices.countDocuments({ "practice.local": false, "practice.sourceActor": sourceActor });
+  }
+
   async remove(iri: string): Promise<void> {
     await this.practices.deleteOne({ _id: iri });
   }

@@ -78,6 +78,10 @@ export class MongoResourceRepository implements ResourceRepository {
     return (await this.resources.deleteMany({ "resource.local": false, "resource.sourceActor": sourceActor })).deletedCount;
   }
 
+  async countFromSource(sourceActor: string): Promise<number> {
+    return this.resources.countDocuments({ "resource.local": false, "resource.sourceActor": sourceActor });
+  }
+
   async remove(iri: string): Promise<void> {
     await this.resources.deleteOne({ _id: iri });
   }

@@ -98,6 +98,11 @@ export class SqlitePracticeRepository implements PracticeRepository {
     return Number(this.database.prepare("DELETE FROM practices WHERE local = 0 AND source_actor = ?").run(sourceActor).changes);
   }
 
+  async countFromSource(sourceActor: string): Promise<number> {
+    const row = this.database.prepare("SELECT COUNT(*) AS count FROM practices WHERE local = 0 AND source_actor = ?").get(sourceActor) as { count: number };
+    return Number(row.count);
+  }
+
   async remove(iri: string): Promise<void> {
     this.database.prepare("DELETE FROM practices WHERE iri = ?").run(iri);
   }

@@ -90,6 +90,11 @@ export class SqliteLearningRepository implements LearningRepository {
     return Number(this.database.prepare("DELETE FROM learning_opportunities WHERE local = 0 AND source_actor = ?").run(sourceActor).changes);
   }
 
+  async countFromSource(sourceActor: string): Promise<number> {
+    const row = this.database.prepare("SELECT COUNT(*) AS count FROM learning_opportunities WHERE local = 0 AND source_actor = ?").get(sourceActor) as { count: number };
+    return Number(row.count);
+  }
+
   async remove(iri: string): Promise<void> {
     this.database.prepare("DELETE FROM learning_opportunities WHERE iri = ?").run(iri);
   }

@@ -5,7 +5,7 @@ import { logger } from "../../logging.ts";
 import { decideFollowRequest } from "../../../federation/followers.ts";
 import { followPartner, PartnerError, unfollowPartner } from "../../../federation/partners.ts";
 import { html } from "../../../views/html.ts";
-import { FederationAdminPage } from "../../../views/pages/simple.ts";
+import { ConfirmUnfollowPage, FederationAdminPage, MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { requireRole } from "./editor.ts";
 
@@ -48,6 +48,19 @@ export function registerAdminRoutes(router: Router, services: WebServices): void
       return showFederation(request, response, { handle, error: context.t("errors:followFailed", { reason }) }, 422);
     }
     response.redirect(303, "/admin/federation?notice=followSent");
+  });
+
+  // Unfollowing deletes the partner's items at once, so the table links here and only this page posts the unfollow.
+  router.get("/admin/federation/unfollow", admins, async (request, response) => {
+    const context = await pageContext(services, request, response);
+    const actor = String(request.query.actor ?? "");
+    const partner = (await store.following.list()).find((entry) => entry.actorIri === actor);
+    if (!partner) {
+      return sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:notFoundTitle")} message=${context.t("admin.unfollowNotFollowing", { handle: actor })} />`, 404);
+    }
+    const counts = await Promise.all([store.practices, store.learning, store.resources, store.consultations].map((repository) => repository.countFromSource(actor)));
+    const removedItems = counts.reduce((sum, count) => sum + count, 0);
+    sendPage(response, html`<${ConfirmUnfollowPage} context=${context} partner=${partner} removedItems=${removedItems} />`);
   });
 
   router.post("/admin/federation/unfollow", admins, async (request, response) => {

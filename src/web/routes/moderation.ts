@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from "express";
 
-import { MAX_REASON_LENGTH, MAX_REPORT_COMMENT_LENGTH, normalizeDomain } from "../../domain/moderation.ts";
+import { domainCovers, MAX_REASON_LENGTH, MAX_REPORT_COMMENT_LENGTH, normalizeDomain } from "../../domain/moderation.ts";
 import { consultationPath } from "../../domain/consultation-service.ts";
 import { findDiscussionItem, type DiscussionItem } from "../../domain/discussion.ts";
 import { learningPath } from "../../domain/learning-service.ts";
@@ -14,7 +14,7 @@ import { lookupActor, PartnerError } from "../../../federation/partners.ts";
 import { forwardReport, ForwardError } from "../../../federation/reports.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
 import { html } from "../../../views/html.ts";
-import { AuditPage, DeleteReplyPage, DomainsPage, ModerationPage, ReportReplyPage, type ReportedObject, type ReportView } from "../../../views/pages/moderation.ts";
+import { AuditPage, ConfirmAllowlistPage, DeleteReplyPage, DomainsPage, ModerationPage, ReportReplyPage, type ReportedObject, type ReportView } from "../../../views/pages/moderation.ts";
 import { MessagePage } from "../../../views/pages/simple.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
 import { safeNext } from "./auth.ts";
@@ -313,6 +313,25 @@ export function registerModerationRoutes(router: Router, services: WebServices):
   router.post("/admin/domains/remove", admins, async (request, response) => {
     await moderation.removeDomainRule(response.locals.account as Account, String(request.body.domain ?? ""));
     response.redirect(303, "/admin/domains?notice=domainRemoved");
+  });
+
+  // With few or no allowed domains the allowlist cuts partners off, so the domains page links here and only this page switches to it.
+  router.get("/admin/domains/mode", admins, async (request, response) => {
+    if ((await moderation.mode()) === "allowlist") return response.redirect(303, "/admin/domains");
+    const context = await pageContext(services, request, response);
+    const allowed = (await moderation.rules()).filter((rule) => rule.kind === "allow").map((rule) => rule.domain);
+    const covered = (actorIri: string) => {
+      try {
+        const url = new URL(actorIri);
+        return allowed.some((domain) => domainCovers(domain, url));
+      } catch {
+        return false;
+      }
+    };
+    const cutOff = (await store.following.list()).filter((entry) => !covered(entry.actorIri)).map((entry) => entry.handle);
+    const followers = (await store.followers.list(config.organizationHandle, "accepted", 500, 0)).items;
+    const cutOffFollowers = followers.filter((follower) => !covered(follower.actorIri)).length;
+    sendPage(response, html`<${ConfirmAllowlistPage} context=${context} allowedDomains=${allowed.length} cutOff=${cutOff} cutOffFollowers=${cutOffFollowers} />`);
   });
 
   router.post("/admin/domains/mode", admins, async (request, response) => {

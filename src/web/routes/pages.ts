@@ -82,7 +82,7 @@ export function registerPageRoutes(router: Router, services: WebServices) {
       response,
       html`<${PracticePage} context=${context} practice=${practice} sourceName=${practice.sourceActor ? names.get(practice.sourceActor) : null}
         replies=${replies} likes=${likes} shares=${shares} replyTo=${replyTo} replyForm=${replyForm}
-        canEdit=${mayEditPractice(account, practice)} review=${seesReview(account, practice)
+        canEdit=${mayEditPractice(account, practice)} reviewError=${reviewForm.error} review=${seesReview(account, practice)
           ? html`<${ReviewPanel} context=${context} action=${`${practicePath(practice)}/review`} status=${practice.status}
               history=${await reviewHistory(store, practice.iri)} actions=${reviewActions(account, practice)} comment=${reviewForm.comment} error=${reviewForm.error} />`
           : null} />`,

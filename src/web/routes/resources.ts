@@ -243,7 +243,7 @@ export function registerResourceRoutes(router: Router, services: WebServices) {
     const { replies, likes, shares, replyTo } = await loadDiscussion(store, request, resource.iri);
     sendPage(
       response,
-      html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${mayEditPractice(account, resource)} review=${review}
+      html`<${ResourcePage} context=${context} resource=${resource} sourceName=${sourceName} canEdit=${mayEditPractice(account, resource)} review=${review} reviewError=${reviewForm.error}
         replies=${replies} likes=${likes} shares=${shares} replyTo=${replyTo} replyForm=${replyForm} />`,
       status,
     );
