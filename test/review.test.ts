@@ -87,6 +87,8 @@ describe("review workflow", function () {
     // The author reads the comment, edits the draft and hands it in again.
     const own = await (await member.get(`/practices/${slug}`)).text();
     expect(own).to.contain("Please name the partner organizations.");
+    expect(own, "the item page names the request").to.contain("<strong>Sent back for changes</strong>");
+    expect(await (await member.get("/review")).text(), "so does the member's list").to.contain("Sent back for changes");
     const resubmitted = await member.post(`/practices/${slug}/edit`, { ...practiceForm("Reviewed practice"), partners: "Red de Apoyo", action: "submit" });
     expect(resubmitted.status).to.equal(303);
     expect((await running.instance.store.practices.bySlug(slug))?.status).to.equal("submitted");

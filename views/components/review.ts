@@ -11,6 +11,20 @@ export interface ReviewStep {
   created: string;
 }
 
+/**
+ * Names an item's review status. A draft whose last step was a request for
+ * changes is named as such, since for its author it is not a fresh draft.
+ * Comments after the request do not change that.
+ */
+export function statusLabel(context: PageContext, status: string, changesRequested: boolean): string {
+  return context.t(status === "draft" && changesRequested ? "review.statuses.changesRequested" : `review.statuses.${status}`);
+}
+
+/** True when the last step of a history, comments aside, asked for changes. */
+export function changesWereRequested(actions: string[]): boolean {
+  return actions.filter((action) => action !== "comment").at(-1) === "changes";
+}
+
 /** Picks a button style: the main steps stand out, withdrawing is marked as dangerous, the rest are secondary. */
 function buttonClass(action: ReviewAction): string | undefined {
   if (action === "publish" || action === "submit") return undefined;
@@ -52,7 +66,7 @@ export function ReviewPanel(props: {
   return html`
     <section aria-labelledby="review-heading" class="review card">
       <h2 id="review-heading">${t("review.title")}</h2>
-      <p>${t("review.statusIs")} <strong>${t(`review.statuses.${props.status}`)}</strong></p>
+      <p>${t("review.statusIs")} <strong>${statusLabel(props.context, props.status, changesWereRequested(props.history.map((step) => step.action)))}</strong></p>
       ${props.history.length === 0 ? html`<p>${t("review.noHistory")}</p>` : html`
         <ol class="review-history">
           ${props.history.map((step) => html`<li>
@@ -84,6 +98,8 @@ export interface QueueItem {
   href: string;
   kind: "practice" | "resource";
   status: WorkflowStatus;
+  /** Whether a reviewer sent this draft back with a request for changes. */
+  changesRequested?: boolean;
   author: string;
   updated: string;
 }
@@ -96,7 +112,7 @@ export function ReviewQueue(props: { context: PageContext; items: QueueItem[] })
       <ul class="partners">
         ${props.items.map((item) => html`<li class="card">
           <h2><a href=${item.href}>${item.title}</a></h2>
-          <p>${t(`review.kinds.${item.kind}`)} · ${t(`review.statuses.${item.status}`)} · ${item.author} · <time datetime=${item.updated}>${formatDateTime(language, item.updated)}</time></p>
+          <p>${t(`review.kinds.${item.kind}`)} · ${statusLabel(props.context, item.status, item.changesRequested ?? false)} · ${item.author} · <time datetime=${item.updated}>${formatDateTime(language, item.updated)}</time></p>
         </li>`)}
       </ul>`}
   `;
@@ -116,7 +132,7 @@ export function OwnSubmissions(props: { context: PageContext; items: QueueItem[]
         <ul class="partners">
           ${props.items.map((item) => html`<li class="card">
             <${ItemHeading}><a href=${item.href}>${item.title}</a><//>
-            <p>${t(`review.kinds.${item.kind}`)} · ${t(`review.statuses.${item.status}`)} · <time datetime=${item.updated}>${formatDateTime(language, item.updated)}</time></p>
+            <p>${t(`review.kinds.${item.kind}`)} · ${statusLabel(props.context, item.status, item.changesRequested ?? false)} · <time datetime=${item.updated}>${formatDateTime(language, item.updated)}</time></p>
           </li>`)}
         </ul>`}
     </section>

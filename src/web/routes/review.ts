@@ -9,7 +9,7 @@ import { allowedActions, isPublic, REVIEW_ACTIONS, type ReviewAction } from "../
 import { logger } from "../../logging.ts";
 import type { Account, Store } from "../../storage/types.ts";
 import { practicePath } from "../../../views/components/practice-card.ts";
-import { OwnSubmissions, ReviewQueue, type QueueItem, type ReviewStep } from "../../../views/components/review.ts";
+import { changesWereRequested, OwnSubmissions, ReviewQueue, type QueueItem, type ReviewStep } from "../../../views/components/review.ts";
 import { html } from "../../../views/html.ts";
 import { Layout } from "../../../views/layout.ts";
 import { pageContext, sendPage, type WebServices } from "../context.ts";
@@ -115,7 +115,8 @@ export function registerReviewRoutes(
       const inQueue = isStaff(account) && waiting(item.status);
       const isOwn = item.authorAccountId === account.id && !isPublic(item.status);
       if (!inQueue && !isOwn) return;
-      const entry: QueueItem = { ...link, status: item.status, author: await author(item.authorAccountId), updated: item.updated };
+      const changesRequested = item.status === "draft" && changesWereRequested((await store.reviews.forItem(item.iri)).map((entry) => entry.action));
+      const entry: QueueItem = { ...link, status: item.status, changesRequested, author: await author(item.authorAccountId), updated: item.updated };
       if (inQueue) queue.push(entry);
       if (isOwn) own.push(entry);
     };
