@@ -73,7 +73,7 @@ try {
   const practicePath = library.match(/href="(\/practices\/[^"]+)"/)![1];
   const targets: [string, string][] = [
     ["bare Express page", `http://localhost:${BARE_PORT}/`],
-    ["library (20 practices)", `http://localhost:${MINGA_PORT}/library`],
+    ["library listing (first page)", `http://localhost:${MINGA_PORT}/library`],
     ["library search (\"protection\")", `http://localhost:${MINGA_PORT}/library?q=protection`],
     ["practice page", `http://localhost:${MINGA_PORT}${practicePath}`],
   ];

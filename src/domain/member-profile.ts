@@ -34,7 +34,8 @@ export function validateProfile(form: ProfileForm): { ok: true; profile: Account
   if (affiliation.length > MAX_AFFILIATION_LENGTH) errors.affiliation = "affiliationTooLong";
   const known = new Set<string>(MEMBER_LANGUAGES);
   if (form.languages.some((language) => !known.has(language))) errors.languages = "choice";
-  if (bio && !isLanguage(form.bioLanguage)) errors.bioLanguage = "choice";
+  // The form's menu always sends a language; one left out by another client leaves the biography's language unknown.
+  if (form.bioLanguage && !isLanguage(form.bioLanguage)) errors.bioLanguage = "choice";
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const languages = MEMBER_LANGUAGES.filter((language) => form.languages.includes(language));
   return { ok: true, profile: { displayName, bio, bioLanguage: bio && isLanguage(form.bioLanguage) ? form.bioLanguage : null, affiliation, languages } };
