@@ -4,6 +4,7 @@ import { PATHS } from "../../src/domain/urls.ts";
 import { ROLES, type Account, type Invitation, type Role } from "../../src/storage/types.ts";
 import { CsrfField, html, type PageContext, type Translate } from "../html.ts";
 import { AdminNav, Layout } from "../layout.ts";
+import { ErrorSummary } from "../components/error-summary.ts";
 
 /** Field name to errors:… key, for the fields of one form. */
 export type FieldErrors = Record<string, string | undefined>;
@@ -13,14 +14,8 @@ const ROLE_CHOICES: Role[] = [...ROLES].reverse();
 
 
 /** The list of problems at the top of a rejected form; each entry links to its field. */
-function ErrorSummary(props: { t: Translate; entries: { id: string; label: string; error: string }[] }) {
-  if (props.entries.length === 0) return null;
-  return html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
-    <h2 id="error-summary-title">${props.t("editor.errorSummary", { count: props.entries.length })}</h2>
-    <ul>
-      ${props.entries.map((entry) => html`<li><a href=${`#${entry.id}`}>${props.t("editor.errorItem", { field: entry.label, error: props.t(`errors:${entry.error}`) })}</a></li>`)}
-    </ul>
-  </div>`;
+function AccountErrors(props: { t: Translate; entries: { id: string; label: string; error: string }[] }) {
+  return html`<${ErrorSummary} t=${props.t} entries=${props.entries.map((entry) => ({ id: entry.id, field: entry.label, message: props.t(`errors:${entry.error}`) }))} />`;
 }
 
 interface TextFieldProps {
@@ -61,7 +56,7 @@ export function SignUpPage(props: { context: PageContext; action: string; role: 
   return html`
     <${Layout} context=${props.context} title=${t("signUp.title")}>
       <h1>${t("signUp.title")}</h1>
-      <${ErrorSummary} t=${t} entries=${summary} />
+      <${AccountErrors} t=${t} entries=${summary} />
       <p>${props.role ? t("signUp.invited", { site: siteName, role: t(`member.roles.${props.role}`) }) : t("signUp.open", { site: siteName })}</p>
       <form method="post" action=${props.action} class="narrow" novalidate>
         <${CsrfField} context=${props.context} />
@@ -84,7 +79,7 @@ export function ResetPasswordPage(props: { context: PageContext; action: string;
   return html`
     <${Layout} context=${props.context} title=${t("reset.title")}>
       <h1>${t("reset.title")}</h1>
-      <${ErrorSummary} t=${t} entries=${summary} />
+      <${AccountErrors} t=${t} entries=${summary} />
       <p>${t("reset.intro", { username: props.username })}</p>
       <form method="post" action=${props.action} class="narrow" novalidate>
         <${CsrfField} context=${props.context} />
@@ -229,7 +224,7 @@ export function AccountsAdminPage(props: AccountsAdminProps) {
     <${Layout} context=${props.context} title=${t("accounts.title")}>
       <h1>${t("accounts.title")}</h1>
       <${AdminNav} context=${props.context} current="/admin/accounts" />
-      <${ErrorSummary} t=${t} entries=${summary} />
+      <${AccountErrors} t=${t} entries=${summary} />
       ${props.newLink ? html`<${NewLinkNotice} context=${props.context} link=${props.newLink} />` : null}
       <section aria-labelledby="accounts-heading">
         <h2 id="accounts-heading">${t("accounts.count", { count: props.accounts.length })}</h2>

@@ -8,6 +8,7 @@ import { fieldId } from "../../src/web/practice-form.ts";
 import { CsrfField, html, inFieldOrder, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 import { Checkboxes, Select, TextInput } from "./editor.ts";
+import { ErrorSummary } from "../components/error-summary.ts";
 
 const ERROR_PREFIX = "consultations:errors.";
 
@@ -26,16 +27,11 @@ function fieldLabel(context: PageContext, name: string): string {
 }
 
 /** Renders the list of errors above a form, each linking to its field, in the order of the fields in `form` when given. */
-function ErrorSummary(props: { context: PageContext; errors: FieldErrors; form?: VNode }) {
+function ConsultationErrors(props: { context: PageContext; errors: FieldErrors; form?: VNode }) {
   const { t } = props.context;
   const entries = props.form ? inFieldOrder(Object.entries(props.errors), props.form, fieldId) : Object.entries(props.errors);
-  if (entries.length === 0) return null;
-  return html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
-    <h2 id="error-summary-title">${t("editor.errorSummary", { count: entries.length })}</h2>
-    <ul>
-      ${entries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: fieldLabel(props.context, name), error: t(`${ERROR_PREFIX}${key}`) })}</a></li>`)}
-    </ul>
-  </div>`;
+  return html`<${ErrorSummary} t=${t}
+    entries=${entries.map(([name, key]) => ({ id: fieldId(name), field: fieldLabel(props.context, name), message: t(`${ERROR_PREFIX}${key}`) }))} />`;
 }
 
 /**
@@ -86,7 +82,7 @@ export function ConsultationEditorPage(props: { context: PageContext; form: Cons
   return html`
     <${Layout} context=${props.context} title=${title}>
       <h1>${title}</h1>
-      <${ErrorSummary} context=${props.context} errors=${props.errors} form=${form} />
+      <${ConsultationErrors} context=${props.context} errors=${props.errors} form=${form} />
       ${form}
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">
@@ -115,7 +111,7 @@ export function OutcomeEditorPage(props: { context: PageContext; title: string; 
     <${Layout} context=${props.context} title=${pageTitle}>
       <h1>${pageTitle}</h1>
       <p>${props.title}</p>
-      <${ErrorSummary} context=${props.context} errors=${props.errors} />
+      <${ConsultationErrors} context=${props.context} errors=${props.errors} />
       <p>${t("consultations:editor.outcomeIntro")}</p>
       <form method="post" action=${props.action} class="editor" novalidate>
         <${CsrfField} context=${props.context} />

@@ -14,6 +14,7 @@ import {
 import { fieldId, type FormErrors, type PracticeForm } from "../../src/web/practice-form.ts";
 import { CsrfField, html, inFieldOrder, languageName, type PageContext, type Translate } from "../html.ts";
 import { Layout } from "../layout.ts";
+import { ErrorSummary } from "../components/error-summary.ts";
 
 export interface FieldProps {
   t: Translate;
@@ -182,17 +183,11 @@ export function EditorPage(props: {
   return html`
     <${Layout} context=${props.context} title=${title}>
       <h1>${title}</h1>
-      ${errorEntries.length > 0
-        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
-            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
-            <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", {
-                field: t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: name.startsWith("text.") ? languageName(props.context.language, name.split(".")[1]) : "" }),
-                error: t(`errors:${key}`),
-              })}</a></li>`)}
-            </ul>
-          </div>`
-        : null}
+      <${ErrorSummary} t=${t} entries=${errorEntries.map(([name, key]) => ({
+        id: fieldId(name),
+        field: t(`editor.fieldNames.${name.replace(/^text\.(en|fr|es)\./, "")}`, { language: name.startsWith("text.") ? languageName(props.context.language, name.split(".")[1]) : "" }),
+        message: t(`errors:${key}`),
+      }))} />
       ${form}
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">

@@ -6,6 +6,7 @@ import { fieldId } from "../../src/web/practice-form.ts";
 import { CsrfField, html, inFieldOrder, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
 import { Checkboxes, Select, TextInput } from "./editor.ts";
+import { ErrorSummary } from "../components/error-summary.ts";
 
 const ERROR_PREFIX = "learning:errors.";
 
@@ -86,14 +87,7 @@ export function LearningEditorPage(props: { context: PageContext; form: Learning
   return html`
     <${Layout} context=${props.context} title=${title}>
       <h1>${title}</h1>
-      ${errorEntries.length > 0
-        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
-            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
-            <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: fieldLabel(props.context, name), error: t(`${ERROR_PREFIX}${key}`) })}</a></li>`)}
-            </ul>
-          </div>`
-        : null}
+      <${ErrorSummary} t=${t} entries=${errorEntries.map(([name, key]) => ({ id: fieldId(name), field: fieldLabel(props.context, name), message: t(`${ERROR_PREFIX}${key}`) }))} />
       ${form}
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">

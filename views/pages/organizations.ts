@@ -3,6 +3,7 @@ import { pickLanguage } from "../../src/domain/text.ts";
 import { LANGUAGES, REGIONS } from "../../src/domain/vocabulary.ts";
 import { CsrfField, html, inFieldOrder, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
+import { ErrorSummary } from "../components/error-summary.ts";
 
 /** A partner organization as the page lists it. */
 export interface PartnerView {
@@ -140,10 +141,11 @@ export function OrganizationEditPage(props: { context: PageContext; form: Record
   return html`
     <${Layout} context=${props.context} title=${t("organizations.editTitle")}>
       <h1>${t("organizations.editTitle")}</h1>
-      ${errorEntries.length > 0 ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
-          <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
-          <ul>${errorEntries.map(([name, key]) => html`<li><a href=${`#${id(name)}`}>${t("editor.errorItem", { field: t(`organizations.fields.${name.split(".")[0]}`, { language: languageName(language, name.split(".")[1] ?? language) }), error: t(`errors:${key}`) })}</a></li>`)}</ul>
-        </div>` : null}
+      <${ErrorSummary} t=${t} entries=${errorEntries.map(([name, key]) => ({
+        id: id(name),
+        field: t(`organizations.fields.${name.split(".")[0]}`, { language: languageName(language, name.split(".")[1] ?? language) }),
+        message: t(`errors:${key}`),
+      }))} />
       ${formMarkup}
     <//>
   `;

@@ -3,6 +3,7 @@ import { MAX_DISPLAY_NAME_LENGTH } from "../../src/domain/accounts.ts";
 import { LANGUAGES } from "../../src/domain/vocabulary.ts";
 import { CsrfField, html, inFieldOrder, languageName, type PageContext } from "../html.ts";
 import { Layout } from "../layout.ts";
+import { ErrorSummary } from "../components/error-summary.ts";
 
 /** Renders the signed-in member's own profile form: name, affiliation, languages and a short biography. */
 export function ProfileEditPage(props: { context: PageContext; form: ProfileForm; errors: Record<string, string>; memberPath: string }) {
@@ -55,12 +56,7 @@ export function ProfileEditPage(props: { context: PageContext; form: ProfileForm
   return html`
     <${Layout} context=${props.context} title=${t("profile.title")}>
       <h1>${t("profile.title")}</h1>
-      ${entries.length > 0
-        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
-            <h2 id="error-summary-title">${t("editor.errorSummary", { count: entries.length })}</h2>
-            <ul>${entries.map(([name, key]) => html`<li><a href=${`#profile-${name}`}>${t("editor.errorItem", { field: t(`profile.fields.${name}`), error: t(`errors:${key}`) })}</a></li>`)}</ul>
-          </div>`
-        : null}
+      <${ErrorSummary} t=${t} entries=${entries.map(([name, key]) => ({ id: `profile-${name}`, field: t(`profile.fields.${name}`), message: t(`errors:${key}`) }))} />
       <p>${t("profile.intro")} <a href=${props.memberPath}>${t("profile.view")}</a></p>
       ${formMarkup}
     <//>

@@ -5,6 +5,7 @@ import { fieldId } from "../../src/web/practice-form.ts";
 import { formatSize } from "../components/resource-card.ts";
 import { AdminNav, Layout } from "../layout.ts";
 import { CsrfField, html, inFieldOrder, languageName, type PageContext, type Translate } from "../html.ts";
+import { ErrorSummary } from "../components/error-summary.ts";
 
 interface FieldProps {
   t: Translate;
@@ -230,14 +231,8 @@ export function ResourceEditorPage(props: {
   return html`
     <${Layout} context=${props.context} title=${title}>
       <h1>${title}</h1>
-      ${errorEntries.length > 0
-        ? html`<div class="error-summary" role="alert" autofocus aria-labelledby="error-summary-title" tabindex="-1">
-            <h2 id="error-summary-title">${t("editor.errorSummary", { count: errorEntries.length })}</h2>
-            <ul>
-              ${errorEntries.map(([name, key]) => html`<li><a href=${`#${fieldId(name)}`}>${t("editor.errorItem", { field: summaryLabel(t, language, name), error: errorMessage(t, key, props.params[name]) })}</a></li>`)}
-            </ul>
-          </div>`
-        : null}
+      <${ErrorSummary} t=${t}
+        entries=${errorEntries.map(([name, key]) => ({ id: fieldId(name), field: summaryLabel(t, language, name), message: errorMessage(t, key, props.params[name]) }))} />
       ${form}
       ${props.deleteAction
         ? html`<form method="post" action=${props.deleteAction} class="danger-zone">
