@@ -118,8 +118,8 @@ export class ConsultationService {
    * Sends the Update carrying `closed` once a local consultation has
    * closed, exactly once. The ClosingScheduler calls it for every due
    * consultation; the consultation's page, the list and the reply route call
-   * it too when they read one, so a reader never sees a closed consultation
-   * whose closing has not been sent.
+   * it too when they read one, so the closing Update is queued before any
+   * reader sees the consultation as closed here.
    */
   async announceClosingIfDue(existing: Consultation, now = new Date()): Promise<Consultation> {
     if (!existing.local || existing.deleted || existing.closingAnnounced || consultationState(existing, now) !== "closed") return existing;
