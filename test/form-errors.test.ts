@@ -178,6 +178,20 @@ describe("form errors and recovery", function () {
       expectSummaryInFieldOrder(page);
     });
 
+    it("summarizes the follow form", async () => {
+      const failed = await admin.post("/admin/federation/follow", { handle: "not a handle" });
+      expect(failed.status).to.equal(422);
+      const page = await failed.text();
+      expect(summaryOf(page)).to.contain('<a href="#partner-handle">');
+      expect(summaryOf(page)).to.contain("autofocus");
+    });
+
+    it("focuses the sign-in error", async () => {
+      const failed = await new Browser(running.origin).post("/sign-in", { username: "nobody", password: "wrong password here", next: "/" });
+      expect(failed.status).to.equal(401);
+      expect(await failed.text()).to.match(/<p class="field-error" role="alert" id="sign-in-error" tabindex="-1" autofocus>/);
+    });
+
     it("summarizes the review comment", async () => {
       const created = await member.post("/practices", { ...practiceForm("Practice sent back for changes"), action: "submit" });
       const path = new URL(created.headers.get("location")!, running.origin).pathname;

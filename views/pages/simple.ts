@@ -4,6 +4,7 @@ import type { Account, DeliveryHealth, Following, Follower, InboundLogEntry } fr
 import type { ShownText } from "../../src/domain/organization.ts";
 import { CsrfField, html, InLanguage, type PageContext } from "../html.ts";
 import { AdminNav, Layout } from "../layout.ts";
+import { ErrorSummary } from "../components/error-summary.ts";
 
 /** Sign-in form; a failed attempt keeps the username and says why. */
 export function SignInPage(props: { context: PageContext; username: string; error: string | null; message?: string; next: string; signUpOpen?: boolean }) {
@@ -12,7 +13,7 @@ export function SignInPage(props: { context: PageContext; username: string; erro
   return html`
     <${Layout} context=${props.context} title=${t("signIn.title")}>
       <h1>${t("signIn.title")}</h1>
-      ${errorText ? html`<p class="field-error" role="alert" id="sign-in-error">${errorText}</p>` : null}
+      ${errorText ? html`<p class="field-error" role="alert" id="sign-in-error" tabindex="-1" autofocus>${errorText}</p>` : null}
       <form method="post" action="/sign-in" class="narrow"><${CsrfField} context=${props.context} />
         <input type="hidden" name="next" value=${props.next} />
         <div class="field">
@@ -72,6 +73,7 @@ export function FederationAdminPage(props: {
   return html`
     <${Layout} context=${props.context} title=${t("admin.federationTitle")}>
       <h1>${t("admin.federationTitle")}</h1>
+      <${ErrorSummary} t=${t} entries=${props.followForm.error ? [{ id: "partner-handle", field: t("admin.partnerHandle"), message: props.followForm.error }] : []} />
       <${AdminNav} context=${props.context} current="/admin/federation" />
       <p>${t("admin.ourHandle", { handle: props.handle })}</p>
       <section aria-labelledby="follow-heading">
