@@ -58,7 +58,7 @@ export async function buildGroup(ctx: FedifyContext<FederationServices>, identif
 /**
  * Builds a member's Person from their account, or null for no such member.
  * Affiliation and languages go in `attachment` as PropertyValue fields,
- * which Mastodon shows as profile fields; their names are in English, like
+ * which Mastodon shows as profile fields. Their names are in English, like
  * the Group's "Website", because an actor document has one set of fields.
  */
 export async function buildPerson(ctx: FedifyContext<FederationServices>, identifier: string): Promise<Person | null> {

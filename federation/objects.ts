@@ -38,8 +38,8 @@ export async function buildArticle(ctx: Context, practice: Practice): Promise<Ar
 }
 
 /**
- * Returns the id of the Create that announces a local item of any kind; it
- * is stable, so re-reading the outbox gives the same activity that was sent.
+ * Returns the id of the Create that announces a local item of any kind. The
+ * id is stable, so re-reading the outbox gives the same activity that was sent.
  */
 export function practiceCreateId(item: Pick<Practice, "iri">): URL {
   return new URL(`${item.iri}#create`);

@@ -64,7 +64,10 @@ export function parseOutboxCursor(cursor: string): number[] {
 
 /** Compares entries newest first, then by id, as the storage orders each kind. */
 function newestFirst(a: OutboxEntry, b: OutboxEntry): number {
-  return Date.parse(b.published) - Date.parse(a.published) || (a.iri < b.iri ? -1 : a.iri > b.iri ? 1 : 0);
+  const byTime = Date.parse(b.published) - Date.parse(a.published);
+  if (byTime !== 0) return byTime;
+  if (a.iri === b.iri) return 0;
+  return a.iri < b.iri ? -1 : 1;
 }
 
 /** Merges the kinds into one page of up to `limit` entries, newest first, and returns the offsets the next page starts from. */

@@ -250,7 +250,7 @@ export class RemoteMedia {
       }
       if (!response.ok || !response.body) {
         await response.body?.cancel();
-        throw new MediaError(`the server answered ${response.status}`);
+        throw new MediaError(`the server responded ${response.status}`);
       }
       const declared = Number(response.headers.get("content-length"));
       if (declared > MAX_IMAGE_BYTES) {

@@ -10,7 +10,7 @@ import type { FederationServices } from "./services.ts";
 type Kind = DiscussionItem["kind"];
 const KINDS: Kind[] = ["practice", "resource", "learning", "consultation"];
 
-/** Path of the collection that holds an item and every reply in its discussion (FEP-7888 `context`). */
+/** Returns the path of the collection that contains an item and every reply in its discussion (FEP-7888 `context`). */
 export function threadContextPath(kind: Kind, slug: string): string {
   return `/contexts/${kind}/${encodeURIComponent(slug)}`;
 }

@@ -66,7 +66,7 @@ async function claimOrigin(store: Store, config: Config): Promise<void> {
   }
 }
 
-/** What an embedding program or a test may replace in an instance. */
+/** Parts of an instance that an embedding program or a test may replace. */
 export interface InstanceOptions {
   /** Fetches remote images; tests pass one that reaches only their own loopback listeners. */
   fetch?: typeof fetch;

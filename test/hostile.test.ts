@@ -855,7 +855,7 @@ describe("hostile input, measured", function () {
       const page = await assertSafePage("markup pages", practicePath, `replies and profile carrying ${payload}`);
       for (const marker of markers) assert.include(page, marker, `${marker}, carrying ${payload}, should be on the page`);
     }
-    // Instance A allows private addresses, so it copies the one image attachment and the avatar, which the listener answers 404.
+    // Instance A allows private addresses, so it copies the one image attachment and the avatar, to which the listener responds 404.
     // Emoji, HTML attachments and anything named in the hostile markup are never fetched.
     await a.instance.federation.services.media.idle();
     const fetched = new Set(listener.received);

@@ -168,7 +168,7 @@ export async function storeRemoteReply(
   return { outcome: "accepted", reason: `Reply added to ${discussion.rootIri}`, reply, local: discussion.local };
 }
 
-/** A remote reply (Create(Note) with inReplyTo one of ours): checked, sanitized and added to the discussion. */
+/** Checks, sanitizes and adds a remote reply (Create(Note) with inReplyTo one of ours) to its discussion. */
 async function onReplyCreated(ctx: Ctx, create: Create, note: Note, events: DomainEventsWithContext): Promise<void> {
   const actorId = create.actorId!;
   if (!note.id) return record(ctx, create, "rejected", "Note has no id");

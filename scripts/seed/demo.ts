@@ -12,7 +12,7 @@ import type { Instance } from "../../src/instance.ts";
 const DEMO_CONTENT = path.resolve(import.meta.dirname, "demo-content.json");
 const ERROR_MESSAGES: Record<string, string> = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../locales/en/errors.json"), "utf8"));
 
-/** Content given to a seeding or import command is invalid; the message says which entry and why. */
+/** Error for invalid content given to a seeding or import command; its message names the entry and the reason. */
 export class SeedError extends Error {}
 
 /** Creates the demo learning opportunities whose title's slug is still free, so running seed-demo twice changes nothing. */

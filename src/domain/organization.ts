@@ -36,8 +36,11 @@ export async function organizationProfile(store: Store, config: Config): Promise
 
 /** Saves the profile; a profile given without `logo` keeps the logo already saved. */
 export async function saveOrganizationProfile(store: Store, profile: Omit<OrganizationProfile, "requireFollowApproval" | "logo"> & { logo?: string | null }): Promise<void> {
-  const raw = await store.settings.get(PROFILE_KEY);
-  const logo = profile.logo !== undefined ? profile.logo : raw ? ((JSON.parse(raw) as Partial<OrganizationProfile>).logo ?? null) : null;
+  let logo = profile.logo ?? null;
+  if (profile.logo === undefined) {
+    const raw = await store.settings.get(PROFILE_KEY);
+    logo = raw ? ((JSON.parse(raw) as Partial<OrganizationProfile>).logo ?? null) : null;
+  }
   await store.settings.set(PROFILE_KEY, JSON.stringify({ ...profile, logo }));
 }
 

@@ -32,7 +32,7 @@ export interface Account {
   bioLanguage?: string | null;
 }
 
-/** What a member may change about themselves. */
+/** Profile fields a member may change about themselves. */
 export interface AccountProfile {
   displayName: string;
   bio: string;
@@ -105,7 +105,7 @@ export interface Reply {
 
 /** A picture or other media attached to a remote reply, as its author described it. */
 export interface ReplyAttachment {
-  /** Where the sender serves it. */
+  /** Address at which the sender serves it. */
   url: string;
   kind: "image" | "video" | "audio" | "file";
   mediaType: string | null;
@@ -115,7 +115,7 @@ export interface ReplyAttachment {
   height: number | null;
   /** Name of this instance's copy under DATA_DIR/files, once an image was fetched and checked; null until then and for other kinds. */
   file: string | null;
-  /** Why no copy is kept of an image, once fetching it failed. */
+  /** Reason no copy of an image is kept, once fetching it failed. */
   failure: string | null;
 }
 
@@ -152,7 +152,7 @@ export interface RemoteImage {
   url: string;
   /** Name of the copy under DATA_DIR/files, once fetched and checked. */
   file: string | null;
-  /** Why no copy is kept, once fetching failed. */
+  /** Reason no copy is kept, once fetching failed. */
   failure: string | null;
 }
 

@@ -122,8 +122,10 @@ export async function receiveReply(
   const { store, config } = services;
   const account = response.locals.account as Account | null;
   if (!account) return response.redirect(303, `/sign-in?next=${encodeURIComponent(target.pagePath)}`);
+
   const read = await readReplyForm(services, request, response);
   if (!read) return;
+
   const { fields } = read;
   const text = (name: string) => (typeof fields[name] === "string" ? (fields[name] as string) : "");
   const content = text("content");
@@ -134,6 +136,7 @@ export async function receiveReply(
   const keptName = text("keptImage");
   const kept = STORED_FILE_NAME.test(keptName) && fs.existsSync(path.join(mediaDirectory(config.dataDir), keptName)) ? keptName : null;
   const image = read.image ?? (text("removeImage") === "on" ? null : kept);
+
   const form: ReplyForm = { content, language, error: null, image, description, imageError: read.imageError, descriptionError: null };
   if (image && !description) form.descriptionError = "replyImageDescriptionRequired";
   else if (!image && description && !form.imageError) form.imageError = "replyImageMissing";
@@ -145,6 +148,7 @@ export async function receiveReply(
     await target.show(form);
     return;
   }
+
   const attachments: ReplyAttachment[] = image
     ? [{ url: absolute(config.origin, `/media/${image}`), kind: "image", mediaType: mediaTypeOfExtension(image.split(".")[1]), description, width: null, height: null, file: image, failure: null }]
     : [];

@@ -51,10 +51,10 @@ function ModerationActions(props: { context: PageContext; view: ReplyView; pageP
 }
 
 /**
- * Shows a remote reply's media. Images copied to this instance are shown with
- * the author's description as their alt text; an image the author left
- * undescribed gets an empty alt and a visible note saying so, never a
- * description made up here. Everything else links to the sender's copy.
+ * Renders a reply's media. Images copied to this instance carry the author's
+ * description as their alt text. An image the author left undescribed gets
+ * an empty alt and a visible note, never a description made up here.
+ * Everything else links to the sender's copy.
  */
 function Attachments(props: { context: PageContext; attachments: ReplyAttachment[]; language: string | undefined }) {
   const { t, language } = props.context;
@@ -153,7 +153,7 @@ function replyFormErrors(form: ReplyFormView): [string, string, string][] {
   return errors;
 }
 
-/** True when the reply form comes back with at least one error, so the page title says so. */
+/** True when the reply form comes back with at least one error, so the page title can name the failure. */
 export function hasReplyErrors(form: ReplyFormView): boolean {
   return replyFormErrors(form).length > 0;
 }

@@ -43,7 +43,7 @@ export function lockedForAuthor(account: Account | null, item: Pick<Practice | R
   return account !== null && item.local && !item.deleted && item.authorAccountId === account.id && !mayEditPractice(account, item);
 }
 
-/** Sends the 403 page that tells an author why their item cannot be edited now. */
+/** Sends the 403 page that explains to an author why their item cannot be edited now. */
 export async function sendLocked(services: WebServices, request: Request, response: Response): Promise<void> {
   const context = await pageContext(services, request, response);
   sendPage(response, html`<${MessagePage} context=${context} title=${context.t("errors:lockedTitle")} message=${context.t("errors:locked")} />`, 403);

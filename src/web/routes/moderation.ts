@@ -223,7 +223,7 @@ export function registerModerationRoutes(router: Router, services: WebServices):
     response.redirect(303, withNotice((await replyPage(reply)).href, "replyDeleted"));
   });
 
-  // Authors deleting their own replies, which may say more than they meant to (a name, a place).
+  // Authors deleting their own replies, which may reveal more than they meant to (a name, a place).
 
   async function ownReply(request: Request, response: Response, value: unknown): Promise<Reply | null> {
     const account = response.locals.account as Account | null;
